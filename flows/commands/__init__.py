@@ -1,0 +1,1 @@
+"""One module per CLI command beyond run/serve; each defines ``register(app: typer.Typer)``."""
