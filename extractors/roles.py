@@ -1,12 +1,19 @@
-"""Role family from a posting's title, or from an HN comment's header line ("Company | Role | Place").
+"""Role families from a posting's title, or from an HN comment's header line and role lines.
 
-v1 rules: enough to separate machine-learning engineers from everyone else; richer rules, a YAML file
-and seniority come with enrichment.
+The rules live in ``roles.yaml`` (top level) so users can edit them like the skills taxonomy; each rule
+carries match/no-match examples that run as tests. One posting may name several roles (HN comments
+often list three), so every function here returns a list of families.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
 
 ROLE_FAMILIES = (
     "ml_engineer",
@@ -20,37 +27,113 @@ ROLE_FAMILIES = (
     "software_engineer",
     "other",
 )
+ROLES_PATH = Path(__file__).resolve().parent.parent / "roles.yaml"
 
-_ML = r"(?:machine[- ]learning|\bml\b)"
-_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (role, re.compile(pattern, re.IGNORECASE))
-    for role, pattern in (
-        ("mlops_engineer", r"\bmlops\b|\bml ?(?:platform|infra(?:structure)?) engineer"),
-        ("deep_learning_engineer", r"deep[- ]learning (?:engineer|developer)"),
-        ("research_scientist", rf"(?:research|ai|{_ML}) (?:research )?scientist|research engineer"),
-        ("ml_engineer", rf"{_ML}[\w /-]{{0,30}}(?:engineer|developer)|\bmle\b"),
-        ("ai_engineer", r"\b(?:ai|llm|genai|generative ai|agent) (?:\w+ )?engineer"),
-        ("data_scientist", r"data scien(?:tist|ce)|(?:applied|decision) scientist"),
-        ("data_engineer", r"(?:data|analytics|etl|big data) engineer"),
-        ("data_analyst", r"(?:data|business|bi|business intelligence|analytics) analyst"),
-        (
-            "software_engineer",
-            r"engineer|developer|programmer|\bswe\b|devops|\bsre\b|architect|full[- ]?stack|"
-            r"back[- ]?end|front[- ]?end|hacker|coder",
-        ),
-    )
+
+class RolesError(ValueError):
+    """roles.yaml cannot be used; the message names the rule."""
+
+
+@dataclass(frozen=True)
+class RoleRule:
+    family: str
+    patterns: tuple[re.Pattern[str], ...]
+    match: tuple[str, ...]
+    no_match: tuple[str, ...]
+    fallback: bool = False
+
+
+@dataclass(frozen=True)
+class RoleRules:
+    rules: tuple[RoleRule, ...]
+    digest: str
+
+    def find(self, text: str) -> list[str]:
+        """Families named in ``text`` (a title or header segment); empty when none."""
+        if not text:
+            return []
+        taken: list[tuple[int, int]] = []
+        found: list[str] = []
+        for rule in self.rules:
+            if rule.fallback:
+                continue
+            for pattern in rule.patterns:
+                for m in pattern.finditer(text):
+                    span = (m.start(), m.end())
+                    if span[0] == span[1] or any(span[0] < e and s < span[1] for s, e in taken):
+                        continue
+                    taken.append(span)
+                    if rule.family not in found:
+                        found.append(rule.family)
+        if not found:
+            for rule in self.rules:
+                if rule.fallback and any(p.search(text) for p in rule.patterns):
+                    found.append(rule.family)
+                    break
+        return found
+
+
+def _expand(pattern: str, macros: dict[str, str]) -> str:
+    return re.sub(r"\{(\w+)\}", lambda m: macros.get(m.group(1), m.group(0)), pattern)
+
+
+def load_roles(path: Path = ROLES_PATH) -> RoleRules:
+    """Read and compile roles.yaml; a bad family or regex raises RolesError naming the rule."""
+    raw_bytes = Path(path).read_bytes()
+    data = yaml.safe_load(raw_bytes) or {}
+    macros = {k: str(v) for k, v in (data.get("macros") or {}).items()}
+    rules = []
+    for n, entry in enumerate(data.get("rules") or [], 1):
+        family = entry.get("family")
+        if family not in ROLE_FAMILIES:
+            raise RolesError(f"rule {n}: unknown family {family!r}; use one of {', '.join(ROLE_FAMILIES)}")
+        compiled = []
+        for pattern in entry.get("patterns") or []:
+            try:
+                compiled.append(re.compile(_expand(pattern, macros), re.IGNORECASE))
+            except re.error as exc:
+                raise RolesError(f"rule {n} ({family}): bad pattern {pattern!r}: {exc}") from exc
+        rules.append(
+            RoleRule(
+                family=family,
+                patterns=tuple(compiled),
+                match=tuple(str(x) for x in entry.get("match") or ()),
+                no_match=tuple(str(x) for x in entry.get("no_match") or ()),
+                fallback=bool(entry.get("fallback", False)),
+            )
+        )
+    return RoleRules(tuple(rules), hashlib.sha256(raw_bytes).hexdigest()[:12])
+
+
+@lru_cache(maxsize=4)
+def default_rules(path: Path = ROLES_PATH) -> RoleRules:
+    return load_roles(path)
+
+
+def _ordered(families: list[str]) -> list[str]:
+    return [f for f in ROLE_FAMILIES if f in families]
+
+
+def classify_title(title: str | None, rules: RoleRules | None = None) -> list[str]:
+    """Role families named in ``title`` (one title may name several, e.g. "Data Scientist / ML Engineer")."""
+    found = (rules or default_rules()).find(title or "")
+    return _ordered(found) or ["other"]
+
+
+# -- HN comments ------------------------------------------------------------------------------------
+_SEGMENT_SPLIT = re.compile(r"\s*\|\s*|\s+[-–—]\s+|\s*•\s*|\s*;\s*")
+_BULLET = re.compile(r"^\s*(?:[-*•·+>]|\d{1,2}[.)]|\(\w\))\s*")
+_PROSE = re.compile(
+    r"\b(?:you|your|we|we're|our|us|will|would|is|are|was|were|have|has|with|who|that|this|help|"
+    r"experience|work(?:ing)?|build(?:ing)?|looking|join|team|years?)\b",
+    re.IGNORECASE,
 )
-
-
-def classify_title(title: str | None) -> list[str]:
-    """Role families named in ``title`` (one title may name several, e.g. "ML or Data Engineer")."""
-    if not title:
-        return ["other"]
-    found = [role for role, pattern in _RULES if pattern.search(title)]
-    # A title that names a specific data/ML role is not also a generic software engineer.
-    if len(found) > 1 and "software_engineer" in found:
-        found.remove("software_engineer")
-    return found or ["other"]
+_HIRING = re.compile(
+    r"(?:hiring|looking for|seeking|searching for|open (?:positions?|roles?)|positions?:|roles?:|"
+    r"openings?:|we need)[^.\n]{0,120}",
+    re.IGNORECASE,
+)
+_URL = re.compile(r"https?://\S+|www\.\S+")
 
 
 def hn_header(text: str) -> str:
@@ -58,8 +141,44 @@ def hn_header(text: str) -> str:
     return text.strip().split("\n", 1)[0][:300]
 
 
+def header_segments(header: str) -> list[str]:
+    """The parts of an HN header line, split on | (or " - " in older threads)."""
+    header = _URL.sub(" ", header)
+    return [s.strip() for s in _SEGMENT_SPLIT.split(header) if s and s.strip()]
+
+
+def _role_lines(text: str, max_lines: int = 60) -> list[str]:
+    """Short title-like lines after the header ("* Senior Data Engineer"), not prose about the job."""
+    out = []
+    for line in text.split("\n")[1:max_lines]:
+        line = _URL.sub(" ", line).strip()
+        if not line or len(line) > 80:
+            continue
+        body = _BULLET.sub("", line).strip(" :*-")
+        if not body or len(body.split()) > 9 or _PROSE.search(body):
+            continue
+        out.append(body)
+    return out
+
+
+def hn_roles(text: str, rules: RoleRules | None = None) -> list[str]:
+    """Roles an HN comment names: header segments first, then role lines, then "hiring ..." phrases."""
+    rules = rules or default_rules()
+    text = text or ""
+    found: list[str] = []
+    for segment in header_segments(hn_header(text)):
+        for piece in re.split(r"hiring:?|positions?:|roles?:", segment, flags=re.IGNORECASE):
+            found.extend(rules.find(piece))
+    for line in _role_lines(text):
+        found.extend(f for f in rules.find(line) if f != "other")
+    if not found:
+        for m in _HIRING.finditer(text[:3000]):
+            found.extend(f for f in rules.find(m.group(0)) if f != "other")
+    return _ordered(list(dict.fromkeys(found))) or ["other"]
+
+
 def classify_posting(title: str | None, text: str | None) -> list[str]:
-    """Roles from the title when there is one, else from the header line of the text."""
+    """Roles from the title when there is one, else from an HN comment's header and role lines."""
     if title:
         return classify_title(title)
-    return classify_title(hn_header(text or ""))
+    return hn_roles(text or "")

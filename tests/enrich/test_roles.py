@@ -1,0 +1,124 @@
+"""Role families: roles.yaml's own examples, real titles and real HN headers (multi-role comments)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extractors.roles import (
+    ROLE_FAMILIES,
+    RolesError,
+    classify_posting,
+    classify_title,
+    default_rules,
+    hn_roles,
+    load_roles,
+)
+
+RULES = default_rules()
+MATCH = [(r.family, ex) for r in RULES.rules for ex in r.match]
+NO_MATCH = [(r.family, ex) for r in RULES.rules for ex in r.no_match]
+
+
+@pytest.mark.parametrize(("family", "title"), MATCH)
+def test_roles_yaml_match_examples(family: str, title: str) -> None:
+    assert family in classify_title(title)
+
+
+@pytest.mark.parametrize(("family", "title"), NO_MATCH)
+def test_roles_yaml_no_match_examples(family: str, title: str) -> None:
+    assert family not in classify_title(title)
+
+
+def test_every_family_has_examples() -> None:
+    families = {r.family for r in RULES.rules if r.match}
+    assert families == set(ROLE_FAMILIES)
+
+
+# Real titles from the snapshot (Glassdoor, HN structured rows).
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Sr Data Scientist", ["data_scientist"]),
+        ("Data Engineer", ["data_engineer"]),
+        ("Staff Software Engineer - Applied ML", ["ml_engineer"]),
+        ("Backend Developer/Data Engineer", ["data_engineer", "software_engineer"]),
+        ("ML Research Scientist", ["research_scientist"]),
+        ("Applied Machine Learning Researcher", ["research_scientist"]),
+        ("AI Agent Engineer", ["ai_engineer"]),
+        ("AI Full Stack Engineer", ["ai_engineer"]),
+        ("Senior DevSecOps Engineer", ["software_engineer"]),
+        ("Engineering Manager", ["software_engineer"]),
+        ("Senior Software Support Engineer (Linux)", ["other"]),
+        ("Senior Technical Product Manager", ["other"]),
+        ("Sales Development Representative", ["other"]),
+        ("Founding Engineer (Full Stack)", ["software_engineer"]),
+        ("Machine Learning Engineer", ["ml_engineer"]),
+        ("Founding ML Engineer", ["ml_engineer"]),
+        ("Senior Angular Frontend Engineer", ["software_engineer"]),
+        ("Data Analyst", ["data_analyst"]),
+        ("", ["other"]),
+    ],
+)
+def test_real_titles(title: str, expected: list[str]) -> None:
+    assert classify_title(title) == expected
+
+
+# Real HN comment openings (snapshot hn_union / hn_2026), as plain text.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Hatchet | Founding Engineer | NYC or REMOTE (US and EU) | https://hatchet.run\nHey HN!",
+            ["software_engineer"],
+        ),
+        ("x.ai - NY - Data Engineer\nAt x.ai, we are building an AI powered assistant.", ["data_engineer"]),
+        (
+            "Yieldify | London, UK | Onsite | https://www.yieldify.com/careers | Full-time open positions:"
+            "\n\n* Software Engineer (UI, Backend)\n* Data Infrastructure Engineer\n\nYieldify is a MarTech",
+            ["data_engineer", "software_engineer"],
+        ),
+        (
+            "Cogent Labs | Software Engineer (research department), Research Scientist | Tokyo, Japan | "
+            "ONSITE, FULLTIME, VISA\nWe are a well funded artificial intelligence startup",
+            ["research_scientist", "software_engineer"],
+        ),
+        (
+            "Blend Labs - https://blendlabs.com - San Francisco, CA - Hiring: Software Engineers, "
+            "Implementation Engineers, Data Engineer, UI/UX Designer, Visual Designer\nBlend Labs is fixing",
+            ["data_engineer", "software_engineer"],
+        ),
+        (
+            "Osper | Backend Engineer, DevOps Engineer, DevOps Contractor | London, UK | VISA ONSITE\nOsper",
+            ["software_engineer"],
+        ),
+        (
+            "Medfusion | medfusion.com | Cary, NC (USA) | Full Time | ONSITE\n=== Who we are ===\n"
+            "We are mid-sized, innovative healthcare SaaS company.",
+            ["other"],
+        ),
+        (
+            "Gaetan Consulting - Junior and Veteran AI/Machine Learning engineers and interns needed. "
+            "Remote OK\n- We are developing ways of clustering",
+            ["ml_engineer"],
+        ),
+    ],
+)
+def test_hn_headers_and_role_lines(text: str, expected: list[str]) -> None:
+    assert hn_roles(text) == expected
+
+
+def test_classify_posting_prefers_title() -> None:
+    assert classify_posting("Data Scientist", "Acme | Backend Engineer | NYC") == ["data_scientist"]
+    assert classify_posting(None, "Acme | Backend Engineer | NYC") == ["software_engineer"]
+
+
+def test_bad_rules_file_names_the_rule(tmp_path: Path) -> None:
+    bad = tmp_path / "roles.yaml"
+    bad.write_text("rules:\n  - family: wizard\n    patterns: ['x']\n")
+    with pytest.raises(RolesError, match="wizard"):
+        load_roles(bad)
+    bad.write_text("rules:\n  - family: other\n    patterns: ['(']\n")
+    with pytest.raises(RolesError, match="bad pattern"):
+        load_roles(bad)
