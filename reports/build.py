@@ -120,7 +120,7 @@ def _chart_svg(shares: pd.DataFrame) -> str:
         height=0.4,
         label="ML engineer",
         color="#3b6ea5",
-        xerr=[f.share - f.ci_low, f.ci_high - f.share],
+        xerr=[(f.share - f.ci_low).clip(lower=0), (f.ci_high - f.share).clip(lower=0)],
         error_kw={"lw": 0.8},
     )
     o = other.reindex(f.skill_id)

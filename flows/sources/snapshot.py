@@ -77,29 +77,32 @@ class SnapshotSource:
                 return
             yield item
 
-    def _jsonl(self, path: Path) -> Iterator[tuple[int, dict[str, Any] | None, str]]:
+    def _jsonl(self, path: Path, tag: str) -> Iterator[dict[str, Any] | Quarantined]:
+        """Rows of a JSONL file; a line that is not JSON comes back quarantined, with its text."""
         with gzip.open(path, "rt", encoding="utf-8") as fh:
             for lineno, line in enumerate(fh, 1):
                 if not line.strip():
                     continue
                 try:
-                    yield lineno, json.loads(line), line
+                    yield json.loads(line)
                 except json.JSONDecodeError as exc:
-                    yield lineno, None, f"{path.name}:{lineno}: invalid JSON ({exc.msg})"
+                    yield Quarantined(
+                        NAME, f"{tag}:{lineno}", f"{path.name}:{lineno}: invalid JSON ({exc.msg})", line
+                    )
 
     def _hn_union(self) -> Iterator[Posting | Quarantined]:
-        for lineno, row, line in self._jsonl(self.root / "hn_union" / "hn_toplevel_union.jsonl.gz"):
-            if row is None:
-                yield Quarantined(NAME, f"hn_union:{lineno}", line, None)
+        for row in self._jsonl(self.root / "hn_union" / "hn_toplevel_union.jsonl.gz", "hn_union"):
+            if isinstance(row, Quarantined):
+                yield row
             elif not row.get("usable"):
                 continue  # deleted, dead or empty comments: nothing to read
             else:
                 yield _hn_posting(row, str(row["id"]), row.get("thread_month"))
 
     def _hn_noid(self) -> Iterator[Posting | Quarantined]:
-        for lineno, row, line in self._jsonl(self.root / "hn_union" / "hn_noid_postings.jsonl.gz"):
-            if row is None:
-                yield Quarantined(NAME, f"hn_noid:{lineno}", line, None)
+        for row in self._jsonl(self.root / "hn_union" / "hn_noid_postings.jsonl.gz", "hn_noid"):
+            if isinstance(row, Quarantined):
+                yield row
             elif row.get("usable", True) and row.get("text"):
                 month, digest = row["text_key"]
                 yield _hn_posting(row, f"noid-{month}-{digest}", row.get("thread_month"))

@@ -1,0 +1,76 @@
+"""The bundled snapshot reads like a live source: every file, real fields, bad lines quarantined."""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from flows.settings import SNAPSHOT_DIR
+from flows.sources.base import Posting, Quarantined
+from flows.sources.snapshot import SnapshotSource
+
+
+@pytest.fixture(scope="module")
+def sample() -> list[Posting | Quarantined]:
+    return list(SnapshotSource(limit=40).fetch())
+
+
+def test_snapshot_is_bundled_with_provenance_and_within_size():
+    total = sum(f.stat().st_size for f in SNAPSHOT_DIR.rglob("*") if f.is_file())
+    assert total < 30 * 1024 * 1024
+    for folder in ("hn_union", "hn_2026", "glassdoor", "hn_structured", "aijobs"):
+        assert (SNAPSHOT_DIR / folder / "PROVENANCE.md").is_file(), folder
+
+
+def test_every_file_contributes_postings(sample):
+    sources = Counter(p.source for p in sample if isinstance(p, Posting))
+    assert sources["hn"] >= 80  # union + no-id + 2026 files
+    assert sources["glassdoor"] == 80  # two files, 40 each
+    assert sources["hn_structured"] == 40
+
+
+def test_hn_comments_keep_html_and_their_thread_month(sample):
+    hn = next(p for p in sample if isinstance(p, Posting) and p.source == "hn")
+    assert hn.description_is_html
+    assert hn.posted_at is not None
+    assert hn.attributes["thread_month"] == hn.posted_at.strftime("%Y-%m")
+    assert hn.url.startswith("https://news.ycombinator.com/item?id=")
+
+
+def test_glassdoor_rows_are_normalised(sample):
+    first = next(p for p in sample if isinstance(p, Posting) and p.source_id == "kenjee-0")
+    assert first.title == "Data Scientist"
+    assert first.company == "Tecolote Research"  # the rating after the newline is dropped
+    assert first.locations == ["Albuquerque, NM"]
+    assert first.pay == {"salary_estimate": "$53K-$91K (Glassdoor est.)"}
+    assert first.attributes["industry"] == "Aerospace & Defense"
+    assert not first.description_is_html
+
+
+def test_structured_rows_have_no_text(sample):
+    row = next(p for p in sample if isinstance(p, Posting) and p.source == "hn_structured")
+    assert row.text_kind == "structured"
+    assert row.description is None
+
+
+def test_survey_is_read_whole():
+    survey = SnapshotSource().survey()
+    assert len(survey) > 70_000
+    assert {"salary_in_usd", "job_title", "work_year"} <= set(survey.columns)
+
+
+def test_a_broken_line_is_quarantined_and_reading_goes_on(tmp_path: Path):
+    root = tmp_path / "snapshot"
+    shutil.copytree(SNAPSHOT_DIR, root, ignore=shutil.ignore_patterns("hn_toplevel_union.jsonl.gz"))
+    good = '{"id": 1, "thread_month": "2014-01", "time": null, "text": "Acme | Python", "usable": true}\n'
+    with gzip.open(root / "hn_union" / "hn_toplevel_union.jsonl.gz", "wt") as fh:
+        fh.write(good + '{"id": 2, "text": "trunc\n' + good.replace('"id": 1', '"id": 3'))
+    items = list(SnapshotSource(root=root, limit=3).fetch())
+    union = [i for i in items if i.source_id in ("1", "3") or "hn_union" in (i.source_id or "")]
+    assert [type(i).__name__ for i in union] == ["Posting", "Quarantined", "Posting"]
+    assert "invalid JSON" in union[1].reason
+    assert union[1].payload.startswith('{"id": 2')  # the bad line itself is kept

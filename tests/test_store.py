@@ -1,0 +1,85 @@
+"""The store keeps every version, never duplicates, and quarantines what it cannot take."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from flows.sources.base import Posting, Quarantined
+from flows.store import Store, decompress_payload
+
+
+def make_posting(source_id: str = "1", description: str = "<p>Python and SQL</p>", **kw) -> Posting:
+    return Posting(
+        source=kw.pop("source", "test"),
+        source_id=source_id,
+        title=kw.pop("title", "ML Engineer"),
+        company=kw.pop("company", "Acme"),
+        description=description,
+        raw={"id": source_id, "body": description},
+        posted_at=datetime(2026, 1, 2, tzinfo=UTC),
+        **kw,
+    )
+
+
+def test_new_postings_are_inserted_with_text_and_compressed_payload(db_path):
+    with Store(db_path) as store:
+        counts = store.upsert_postings([make_posting("1"), make_posting("2")])
+        assert (counts.new, counts.changed, counts.unchanged) == (2, 0, 0)
+        text, blob, version = store.con.execute(
+            "SELECT text, raw_payload, version FROM postings WHERE posting_key = 'test:1'"
+        ).fetchone()
+    assert text == "Python and SQL"
+    assert decompress_payload(blob) == {"id": "1", "body": "<p>Python and SQL</p>"}
+    assert version == 1
+
+
+def test_loading_the_same_postings_twice_writes_no_duplicates(db_path):
+    postings = [make_posting(str(i)) for i in range(50)]
+    with Store(db_path) as store:
+        store.upsert_postings(postings)
+        again = store.upsert_postings(postings)
+        assert (again.new, again.changed, again.unchanged) == (0, 0, 50)
+        assert store.count("postings") == 50
+        assert store.count("posting_versions") == 0
+
+
+def test_a_changed_posting_gets_a_new_version_and_keeps_the_old_one(db_path):
+    with Store(db_path) as store:
+        store.upsert_postings([make_posting("7", "<p>Python</p>")])
+        counts = store.upsert_postings([make_posting("7", "<p>Python and Rust</p>")])
+        assert counts.changed == 1
+        assert store.con.execute("SELECT version, text FROM postings").fetchall() == [(2, "Python and Rust")]
+        assert store.con.execute("SELECT version, description FROM posting_versions").fetchall() == [
+            (1, "<p>Python</p>")
+        ]
+
+
+def test_duplicate_keys_in_one_batch_keep_the_last_copy(db_path):
+    with Store(db_path) as store:
+        store.upsert_postings([make_posting("1", "<p>old</p>"), make_posting("1", "<p>new</p>")])
+        assert store.con.execute("SELECT text FROM postings").fetchall() == [("new",)]
+
+
+def test_quarantined_records_are_kept_with_their_reason(db_path):
+    bad = Quarantined("test", "x", "no description", {"id": "x"})
+    with Store(db_path) as store:
+        counts = store.upsert_postings([bad, make_posting("1")])
+        assert (counts.new, counts.quarantined) == (1, 1)
+        assert store.con.execute("SELECT source_id, reason FROM quarantine").fetchall() == [
+            ("x", "no description")
+        ]
+
+
+def test_a_failing_batch_is_rolled_back_whole(db_path, monkeypatch):
+    with Store(db_path) as store:
+
+        def boom(*args, **kwargs):
+            raise RuntimeError("disk full")
+
+        monkeypatch.setattr(store, "_insert", boom)
+        with pytest.raises(RuntimeError):
+            store.upsert_postings([Quarantined("test", "q", "bad", None), make_posting("1")])
+        assert store.count("quarantine") == 0
+        assert store.count("postings") == 0
