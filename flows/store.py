@@ -323,3 +323,35 @@ class Store:
 
     def count(self, table: str) -> int:
         return self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
+
+    # -- live sources: postings that left a complete listing ------------------------------------------
+    def close_missing(self, source: str, board: str, seen_ids: Iterable[str]) -> int:
+        """Set ``closed_at`` on open postings of ``source``'s ``board`` whose ids ``seen_ids`` lacks.
+
+        Call only after the board's whole listing was fetched fresh and committed: a partial or cached
+        (304) listing proves nothing about what disappeared. A posting seen again reopens on upsert.
+        """
+        seen = pd.DataFrame({"source_id": sorted(set(seen_ids))}, dtype=str)
+        self.con.register("seen_ids", seen)
+        where = (
+            "source = ? AND closed_at IS NULL AND json_extract_string(attributes, '$.board') = ? "
+            "AND source_id NOT IN (SELECT source_id FROM seen_ids)"
+        )
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            closing = self.con.execute(
+                f"SELECT count(*) FROM postings WHERE {where}",  # noqa: S608
+                [source, board],
+            ).fetchone()[0]
+            if closing:
+                self.con.execute(
+                    f"UPDATE postings SET closed_at = ? WHERE {where}",  # noqa: S608
+                    [_now(), source, board],
+                )
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        finally:
+            self.con.unregister("seen_ids")
+        return int(closing)

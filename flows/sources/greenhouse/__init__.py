@@ -1,0 +1,57 @@
+"""Greenhouse boards: ``content`` is entity-escaped HTML (unescaped once); pay is in cents."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from flows.http import Fetcher
+from flows.sources import register_live_source
+from flows.sources.base import Posting
+from flows.sources.greenhouse import settings
+from flows.sources.live import Listing, LiveSource, SchemaError, Unit, clean_locations, parse_time, require
+
+
+@register_live_source("greenhouse")
+class GreenhouseSource(LiveSource):
+    name = "greenhouse"
+    default_base_url = settings.BASE_URL
+    policy = settings.POLICY
+
+    def units(self) -> list[Unit]:
+        return [Unit(f"greenhouse:{token}", scope=str(token)) for token in self.config.list("boards")]
+
+    async def download(self, fetcher: Fetcher, unit: Unit) -> Listing:
+        url = f"{self.base_url}/{settings.JOBS_PATH.format(token=unit.scope)}"
+        data, not_modified = await self.get_json(fetcher, url, params=settings.QUERY)
+        if not isinstance(data, dict) or not isinstance(data.get("jobs"), list):
+            raise SchemaError(f"{url}: expected an object with a 'jobs' list")
+        return Listing(data["jobs"], not_modified=not_modified)
+
+    def normalise(self, unit: Unit, record: dict[str, Any], listing: Listing) -> Posting:
+        require(record, "id", "title")
+        location = (record.get("location") or {}).get("name")
+        content = record.get("content")
+        pay = record.get("pay_input_ranges") or [
+            m for m in record.get("metadata") or [] if m.get("value_type") == "currency_range"
+        ]
+        return Posting(
+            source=self.name,
+            source_id=str(record["id"]),
+            title=record["title"],
+            company=record.get("company_name") or unit.scope,
+            description=html.unescape(content) if content else None,
+            raw=record,
+            url=record.get("absolute_url"),
+            locations=clean_locations(location),
+            remote=True if location and "remote" in location.lower() else None,
+            posted_at=parse_time(record.get("first_published") or record.get("updated_at")),
+            pay={"pay_input_ranges": pay}
+            if record.get("pay_input_ranges")
+            else ({"metadata": pay} if pay else None),
+            text_kind="full" if content else "structured",
+            attributes={
+                "departments": [d.get("name") for d in record.get("departments") or []],
+                "updated_at": record.get("updated_at"),
+            },
+        )

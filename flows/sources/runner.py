@@ -1,0 +1,77 @@
+"""The collect loop for live sources: batches into the store, then closes what complete listings dropped.
+
+Kept apart from :mod:`flows.sources.live` so that source modules never import the store (the store
+imports :mod:`flows.sources.base`, and the registry imports every source module).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flows.sources.live import LiveSource, describe, error_kind
+from flows.store import Store, UpsertCounts
+
+
+@dataclass
+class LiveResult:
+    """What one source's collect did; ``failed`` lists units that failed (the run went on)."""
+
+    source: str
+    fetched: int = 0
+    counts: UpsertCounts = field(default_factory=UpsertCounts)
+    closed: int = 0
+    failed: list[str] = field(default_factory=list)
+    failure_kinds: list[str] = field(default_factory=list)
+    not_modified: int = 0
+    error: str | None = None
+
+    @property
+    def offline(self) -> bool:
+        """Every unit failed for want of a network (so say that, in one line)."""
+        return bool(self.failure_kinds) and self.fetched == 0 and set(self.failure_kinds) <= {"network"}
+
+    def as_dict(self) -> dict[str, Any]:
+        counts = self.counts
+        error = self.error or ("; ".join(self.failed[:3]) if self.failed else None)
+        return {
+            "source": self.source,
+            "fetched": self.fetched,
+            "new": counts.new,
+            "changed": counts.changed,
+            "unchanged": counts.unchanged,
+            "quarantined": counts.quarantined,
+            "closed": self.closed,
+            "failed": len(self.failed) + (1 if self.error else 0),
+            "not_modified": self.not_modified,
+            "error": error,
+        }
+
+
+def collect_source(
+    store: Store,
+    source: LiveSource,
+    run_id: str,
+    progress: Callable[[int], None] | None = None,
+    batch_size: int = 500,
+) -> LiveResult:
+    """Stream one source into the store batch by batch, then close what complete listings dropped."""
+    result = LiveResult(source.name)
+    try:
+        items = source.fetch()
+        while batch := list(itertools.islice(items, batch_size)):
+            result.counts.add(store.upsert_postings(batch, run_id=run_id))
+            if progress:
+                progress(len(batch))
+        for scope, seen in source.report.complete.items():
+            result.closed += store.close_missing(source.name, scope, seen)
+    except Exception as exc:  # noqa: BLE001 - one source's failure must not stop the others
+        result.error = describe(exc)
+        result.failure_kinds.append(error_kind(exc))
+    result.fetched = source.report.fetched
+    result.failed = list(source.report.failures)
+    result.failure_kinds += source.report.failure_kinds
+    result.not_modified = source.report.not_modified
+    return result

@@ -1,0 +1,43 @@
+"""Fixtures for the live-source tests: a loopback server with every API, a config, a store."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from server import LoopbackServer, http_settings, install_job_apis, source_settings  # noqa: E402
+
+from flows.sources.config import CollectConfig, parse_config  # noqa: E402
+from flows.store import Store  # noqa: E402
+
+
+@pytest.fixture
+def server() -> Iterator[LoopbackServer]:
+    with LoopbackServer() as s:
+        install_job_apis(s)
+        yield s
+
+
+@pytest.fixture
+def make_config(server: LoopbackServer, tmp_path: Path):
+    def make(**http_overrides) -> CollectConfig:
+        return parse_config(
+            {
+                "http": http_settings(tmp_path / "http_cache.sqlite", **http_overrides),
+                "sources": source_settings(server),
+                "batch_size": 50,
+            }
+        )
+
+    return make
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with Store(tmp_path / "test.duckdb") as s:
+        yield s
