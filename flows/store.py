@@ -322,7 +322,7 @@ class Store:
         return len(frame)
 
     def count(self, table: str) -> int:
-        return self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
+        return self.con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]  # noqa: S608
 
     # -- live sources: postings that left a complete listing ------------------------------------------
     def close_missing(self, source: str, board: str, seen_ids: Iterable[str]) -> int:
