@@ -50,6 +50,7 @@ class Reply:
     stall: float = 0.0  # seconds to wait before answering
     truncate_to: int | None = None  # send only this many body bytes, then close (Content-Length lies)
     conditional: bool = True
+    omit_length: bool = False  # no Content-Length: the body ends when the connection closes
 
 
 Handler = Callable[[Request], Reply]
@@ -70,6 +71,8 @@ class LoopbackServer:
         self.log: list[Request] = []
         self._lock = threading.Lock()
         self.stopping = threading.Event()
+        self.in_flight = 0
+        self.max_in_flight = 0
         server = self
 
         class _Handler(BaseHTTPRequestHandler):
@@ -83,7 +86,7 @@ class LoopbackServer:
 
         self.httpd = _QuietServer(("127.0.0.1", 0), _Handler)
         self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.02,), daemon=True)
 
     # -- lifecycle ----------------------------------------------------------------------------------
     def __enter__(self) -> LoopbackServer:
@@ -127,9 +130,20 @@ class LoopbackServer:
             headers={k.lower(): v for k, v in h.headers.items()},
         )
         handler = self.routes.get(parts.path)
-        reply = handler(request) if handler else Reply(404, b'{"error":"not found"}')
-        if reply.stall:
-            self.stopping.wait(reply.stall)
+        with self._lock:
+            self.log.append(request)  # logged on arrival; ``status`` is filled in when answered
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            reply = handler(request) if handler else Reply(404, b'{"error":"not found"}')
+            if reply.stall:
+                self.stopping.wait(reply.stall)
+            self._send(h, request, reply)
+        finally:
+            with self._lock:
+                self.in_flight -= 1
+
+    def _send(self, h: BaseHTTPRequestHandler, request: Request, reply: Reply) -> None:
         etag = '"' + hashlib.sha256(reply.body).hexdigest()[:20] + '"'
         status, body = reply.status, reply.body
         headers = {"Content-Type": reply.content_type, **reply.headers}
@@ -141,18 +155,18 @@ class LoopbackServer:
             ):
                 status, body = 304, b""
         request.status = status
-        with self._lock:
-            self.log.append(request)
         try:
             h.send_response(status)
             for key, value in headers.items():
                 h.send_header(key, value)
-            if status != 304:
+            if status != 304 and not reply.omit_length:
                 h.send_header("Content-Length", str(len(body)))
+            if reply.omit_length:
+                h.send_header("Connection", "close")
             h.end_headers()
             if status != 304:
                 h.wfile.write(body if reply.truncate_to is None else body[: reply.truncate_to])
-            if reply.truncate_to is not None:
+            if reply.truncate_to is not None or reply.omit_length:
                 h.close_connection = True
             h.wfile.flush()
         except (BrokenPipeError, ConnectionResetError):
