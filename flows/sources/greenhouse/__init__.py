@@ -33,7 +33,9 @@ class GreenhouseSource(LiveSource):
         location = (record.get("location") or {}).get("name")
         content = record.get("content")
         pay = record.get("pay_input_ranges") or [
-            m for m in record.get("metadata") or [] if m.get("value_type") == "currency_range"
+            m
+            for m in record.get("metadata") or []
+            if m.get("value_type") == "currency_range" and m.get("value")
         ]
         return Posting(
             source=self.name,

@@ -100,9 +100,12 @@ class HackerNewsSource(LiveSource):
 
     async def _firebase(self, fetcher: Fetcher, unit: Unit, cause: Exception) -> Listing:
         base = str(self.config.get("firebase_url") or settings.FIREBASE_URL).rstrip("/")
+        policy = settings.FIREBASE_POLICY
+        if self.config.min_interval is not None:  # a configured pace applies to both APIs
+            policy = HostPolicy(policy.concurrency, min(policy.min_interval, self.config.min_interval))
 
         async def item(item_id: int) -> Any:
-            response = await fetcher.get(f"{base}/item/{item_id}.json", policy=settings.FIREBASE_POLICY)
+            response = await fetcher.get(f"{base}/item/{item_id}.json", policy=policy)
             return response.json()
 
         story = await item(unit.params["id"])
