@@ -12,7 +12,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from flows.http import Fetcher, FetchError
+from flows.http import Fetcher, FetchError, HostPolicy
 from flows.sources import register_live_source
 from flows.sources.base import Posting
 from flows.sources.hn import settings
