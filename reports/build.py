@@ -1,33 +1,48 @@
-"""Build a run's report from the store: skill shares per role family, as Markdown, HTML and CSV.
+"""Build a run's report from the store: a verdict for every claim of the guide, with its evidence.
 
-Everything a reader sees is computed from ``skill_shares.csv``, which is written beside the report, so
-any number can be recomputed from the published table.
+Outputs under ``<out>/<run-date>/``: ``report.html`` (self-contained), ``report.md`` with ``charts/*.svg``,
+``claims.json``, and every table behind the numbers as CSV and Parquet, so any figure can be recomputed.
+``<out>/latest`` points at the newest run.
 """
 
 from __future__ import annotations
 
 import base64
-import io
+import json
 import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
+from itertools import combinations
 from pathlib import Path
+from typing import Any
 
 import duckdb
-import matplotlib
+import pandas as pd
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-from jinja2 import Environment, FileSystemLoader, select_autoescape  # noqa: E402
-
-from extractors.taxonomy import Taxonomy  # noqa: E402
-from reports.stats import wilson_interval  # noqa: E402
+from extractors.taxonomy import Taxonomy
+from reports import charts
+from reports.claims import POOLED, ClaimResult, ClaimsConfig, evaluate_all, load_claims, pay_frame, role_mask
+from reports.dataset import ReportData, load
+from reports.fingerprint import fingerprint
+from reports.stats import wilson_interval
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+EVAL_SCORES = Path(__file__).resolve().parent.parent / "data" / "extractor_eval.json"
 FOCUS_ROLE = "ml_engineer"
-TOP_N_CHART = 20
+COOCCURRENCE_TOP = 15
+CAVEATS = [
+    'Hacker News "Who is hiring?" skews to start-ups and to software roles; it is not the whole market.',
+    "Glassdoor pay figures are Glassdoor's estimates, not employer-posted pay; in one of the two files each "
+    "salary range covers a block of rows, so it may belong to a search page rather than to a posting.",
+    "The ai-jobs.net survey is self-reported by respondents and dominated by US 2024 rows; it is shown "
+    "beside the postings and never pooled with them.",
+    "HN months with less than 60 % of the reference comment count are shown but not used to fit trends; "
+    "2020–2021 have no bundled text, and gaps are left as gaps, never interpolated.",
+    "Roles come from titles or HN header lines by rules; skills from a rule-based extractor whose measured "
+    "precision and recall are given below. Each job counts once: duplicates are removed before counting.",
+]
 
 
 @dataclass
@@ -35,106 +50,105 @@ class ReportPaths:
     directory: Path
     markdown: Path
     html: Path
+    claims_json: Path
     shares_csv: Path
     latest: Path
 
 
-def skill_shares(
-    con: duckdb.DuckDBPyConnection, extractor_version: str, enricher_version: str
-) -> pd.DataFrame:
-    """Share of full-text postings mentioning each skill, ML engineers against all other postings."""
-    frame = con.execute(
-        """
-        WITH base AS (
-            SELECT p.posting_key,
-                   bool_or(r.role = ?) AS is_focus
-            FROM postings p
-            JOIN extractions e ON e.posting_key = p.posting_key AND e.extractor_version = ?
-                              AND e.content_hash = p.content_hash
-            JOIN posting_roles r ON r.posting_key = p.posting_key AND r.enricher_version = ?
-            WHERE p.text_kind = 'full'
-            GROUP BY p.posting_key
-        ),
-        groups AS (
-            SELECT posting_key, CASE WHEN is_focus THEN 'ml_engineer' ELSE 'all_other' END AS role_group
-            FROM base
-        ),
-        sizes AS (SELECT role_group, count(*) AS n_postings FROM groups GROUP BY role_group),
-        hits AS (
-            SELECT g.role_group, s.skill_id, count(DISTINCT s.posting_key) AS n_mentioning
-            FROM groups g JOIN posting_skills s
-              ON s.posting_key = g.posting_key AND s.extractor_version = ?
-            GROUP BY g.role_group, s.skill_id
-        )
-        SELECT sz.role_group, h.skill_id, sz.n_postings, coalesce(h.n_mentioning, 0) AS n_mentioning
-        FROM sizes sz LEFT JOIN hits h USING (role_group)
-        """,
-        [FOCUS_ROLE, extractor_version, enricher_version, extractor_version],
-    ).df()
-    return frame
-
-
-def _complete(frame: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
-    """Every (group, skill) pair, zeros included, with shares and Wilson intervals."""
-    sizes = frame.groupby("role_group")["n_postings"].first()
+def skill_shares_by_role(data: ReportData, taxonomy: Taxonomy) -> pd.DataFrame:
+    """Share of full-text postings naming each skill: ML engineers, all others, and each role family."""
+    text = data.postings[(data.postings.text_kind == "full") & data.postings.extracted.astype(bool)]
+    sets = data.skills.groupby("skill_id").posting_key.agg(set).to_dict() if not data.skills.empty else {}
+    groups: dict[str, set[str]] = {
+        FOCUS_ROLE: set(text.posting_key[role_mask(text, FOCUS_ROLE)]),
+        "all_other": set(text.posting_key[~role_mask(text, FOCUS_ROLE)]),
+    }
+    families = sorted({r for rs in text.roles for r in rs} - {FOCUS_ROLE})
+    groups.update({f: set(text.posting_key[role_mask(text, f)]) for f in families})
     rows = []
-    hits = {(r.role_group, r.skill_id): int(r.n_mentioning) for r in frame.itertuples() if r.skill_id}
-    for group, n in sizes.items():
+    for group, keys in groups.items():
         for skill in taxonomy.skills:
-            k = hits.get((group, skill.id), 0)
-            low, high = wilson_interval(k, int(n))
+            k = len(keys & sets.get(skill.id, set()))
+            low, high = wilson_interval(k, len(keys))
             rows.append(
                 {
                     "role_group": group,
                     "skill_id": skill.id,
                     "skill_name": skill.name,
                     "category": skill.category,
-                    "n_postings": int(n),
+                    "n_postings": len(keys),
                     "n_mentioning": k,
-                    "share": k / n if n else 0.0,
+                    "share": k / len(keys) if keys else 0.0,
                     "ci_low": low,
                     "ci_high": high,
                 }
             )
-    out = pd.DataFrame(rows)
-    if out.empty:
-        return out
-    return out.sort_values(["role_group", "share", "skill_id"], ascending=[True, False, True]).reset_index(
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return frame
+    return frame.sort_values(["role_group", "share", "skill_id"], ascending=[True, False, True]).reset_index(
         drop=True
     )
 
 
-def _chart_svg(shares: pd.DataFrame) -> str:
-    """Horizontal bars with 95 % interval whiskers, ML engineers against all others; inline SVG text."""
-    focus = shares[shares.role_group == FOCUS_ROLE].head(TOP_N_CHART)
+def cooccurrence(data: ReportData, shares: pd.DataFrame) -> pd.DataFrame:
+    """Share of ML-engineer postings naming both skills, for the most-named skills."""
+    focus = shares[(shares.role_group == FOCUS_ROLE) & (shares.n_mentioning > 0)].head(COOCCURRENCE_TOP)
     if focus.empty:
-        return ""
-    other = shares[shares.role_group == "all_other"].set_index("skill_id")
-    labels = list(focus.skill_name)[::-1]
-    ys = range(len(labels))
-    fig, ax = plt.subplots(figsize=(7, 0.32 * len(labels) + 1.2))
-    f = focus.iloc[::-1]
-    ax.barh(
-        [y + 0.2 for y in ys],
-        f.share,
-        height=0.4,
-        label="ML engineer",
-        color="#3b6ea5",
-        xerr=[(f.share - f.ci_low).clip(lower=0), (f.ci_high - f.share).clip(lower=0)],
-        error_kw={"lw": 0.8},
-    )
-    o = other.reindex(f.skill_id)
-    ax.barh([y - 0.2 for y in ys], o.share.fillna(0), height=0.4, label="all other postings", color="#c9c9c9")
-    ax.set_yticks(list(ys), labels)
-    ax.set_xlabel("share of postings mentioning the skill (95 % Wilson interval)")
-    ax.legend(loc="lower right", frameon=False)
-    ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
-    buf = io.StringIO()
-    fig.savefig(buf, format="svg")
-    plt.close(fig)
-    svg = buf.getvalue()
-    return svg[svg.find("<svg") :]
+        return pd.DataFrame()
+    text = data.postings[(data.postings.text_kind == "full") & data.postings.extracted.astype(bool)]
+    keys = set(text.posting_key[role_mask(text, FOCUS_ROLE)])
+    sets = {s: keys & set(data.skills.posting_key[data.skills.skill_id == s]) for s in focus.skill_id}
+    names = list(focus.skill_id)
+    matrix = pd.DataFrame(0.0, index=names, columns=names)
+    for a in names:
+        matrix.loc[a, a] = len(sets[a]) / len(keys)
+    for a, b in combinations(names, 2):
+        matrix.loc[a, b] = matrix.loc[b, a] = len(sets[a] & sets[b]) / len(keys)
+    return matrix
+
+
+def evidence_table(results: list[ClaimResult]) -> pd.DataFrame:
+    rows = [{"claim_id": r.id, **asdict(e)} for r in results for e in r.evidence]
+    columns = ["claim_id", "source", "population", "metric", "subject", "value", "ci_low", "ci_high", "n"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def coverage_summary(con: duckdb.DuckDBPyConnection, data: ReportData) -> list[dict[str, Any]]:
+    """Per source: postings stored, kept after de-duplication, and the date range."""
+    stored = con.execute(
+        "SELECT source, count(*) AS n, min(strftime(posted_at, '%Y-%m')) AS first, "
+        "max(strftime(posted_at, '%Y-%m')) AS last FROM postings GROUP BY source ORDER BY source"
+    ).fetchall()
+    after = data.counts.get("after_dedup", {})
+    return [
+        {
+            "source": s,
+            "stored": n,
+            "kept": after.get(s, 0),
+            "first": f or "undated",
+            "last": last or "undated",
+        }
+        for s, n, f, last in stored
+    ]
+
+
+def verdict_markdown(results: list[ClaimResult]) -> str:
+    """The verdict table alone: the report's first section and the Prefect artifact."""
+    lines = ["| claim | verdict | per source | why |", "|---|---|---|---|"]
+    for r in results:
+        per = ", ".join(f"{k}: {v}" for k, v in r.per_source.items() if k != POOLED) or "–"
+        lines.append(f"| `{r.id}` | **{r.verdict}** | {per} | {r.reason.replace('|', '/')} |")
+    return "\n".join(lines)
+
+
+def _write_table(frame: pd.DataFrame, directory: Path, name: str) -> None:
+    frame.to_csv(directory / f"{name}.csv", index=False, float_format="%.6g")
+    parquet = frame.copy()
+    for column in parquet.columns:
+        if parquet[column].map(lambda v: isinstance(v, (tuple, list, set))).any():
+            parquet[column] = parquet[column].map(lambda v: list(v) if v is not None else None)
+    parquet.to_parquet(directory / f"{name}.parquet", index=False)
 
 
 def _point_latest(out_dir: Path, run_dir: Path) -> Path:
@@ -150,6 +164,10 @@ def _point_latest(out_dir: Path, run_dir: Path) -> Path:
     return latest
 
 
+def _data_uri(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
 def build_report(
     con: duckdb.DuckDBPyConnection,
     taxonomy: Taxonomy,
@@ -158,38 +176,99 @@ def build_report(
     out_dir: Path,
     run_date: date | None = None,
     summary: dict | None = None,
+    claims_config: ClaimsConfig | None = None,
 ) -> ReportPaths:
     run_date = run_date or date.today()
     run_dir = out_dir / run_date.isoformat()
-    run_dir.mkdir(parents=True, exist_ok=True)
-    shares = _complete(skill_shares(con, extractor_version, enricher_version), taxonomy)
-    shares.to_csv(run_dir / "skill_shares.csv", index=False, float_format="%.6f")
-    sizes = shares.groupby("role_group")["n_postings"].first().to_dict() if not shares.empty else {}
+    chart_dir = run_dir / "charts"
+    chart_dir.mkdir(parents=True, exist_ok=True)
+    data = load(con, extractor_version, enricher_version)
+    cfg = claims_config or load_claims()
+    results = evaluate_all(data, cfg, taxonomy)
+    shares = skill_shares_by_role(data, taxonomy)
+    pay = pay_frame(data)
+    matrix = cooccurrence(data, shares)
+
+    chart_files: dict[str, str] = {}
+    for r in results:
+        chart_files[r.id] = charts.claim_chart(r, pay, data.survey, cfg.common_share)
+    focus_rows = shares[shares.role_group == FOCUS_ROLE].head(20) if not shares.empty else shares
+    chart_files["skill-shares"] = charts.share_bars(
+        [
+            charts.Evidence(
+                "pooled", "", "share", row.share, row.ci_low, row.ci_high, row.n_postings, row.skill_name
+            )
+            for row in focus_rows.itertuples()
+        ],
+        "share of ML-engineer postings",
+    )
+    chart_files["cooccurrence"] = charts.cooccurrence_chart(matrix)
+    for name, svg in chart_files.items():
+        (chart_dir / f"{name}.svg").write_text(svg, encoding="utf-8")
+
+    claims_json = run_dir / "claims.json"
+    claims_json.write_text(
+        json.dumps([r.as_json() for r in results], indent=2, ensure_ascii=False, default=float),
+        encoding="utf-8",
+    )
+    _write_table(shares, run_dir, "skill_shares")
+    _write_table(evidence_table(results), run_dir, "evidence")
+    _write_table(pay.drop(columns=["countries"], errors="ignore"), run_dir, "pay_postings")
+    demand = next((r.series for r in results if r.spec["kind"] == "demand_trend"), None)
+    if demand is not None:
+        _write_table(demand, run_dir, "demand_monthly")
+    trend = next((r.series for r in results if r.spec.get("trend")), None)
+    if trend is not None:
+        _write_table(trend, run_dir, "skill_trend_yearly")
+    if not matrix.empty:
+        _write_table(matrix.reset_index(names="skill_id"), run_dir, "cooccurrence_ml_engineer")
+
+    eval_scores = json.loads(EVAL_SCORES.read_text()) if EVAL_SCORES.is_file() else None
     context = {
         "run_date": run_date.isoformat(),
-        "sizes": sizes,
-        "focus": shares[shares.role_group == FOCUS_ROLE].to_dict("records") if not shares.empty else [],
-        "other": {r["skill_id"]: r for r in shares[shares.role_group == "all_other"].to_dict("records")}
-        if not shares.empty
-        else {},
+        "results": results,
+        "verdict_table": verdict_markdown(results),
+        "coverage": coverage_summary(con, data),
+        "caveats": CAVEATS,
+        "cfg": cfg,
         "summary": summary or {},
         "extractor_version": extractor_version,
+        "enricher_version": enricher_version,
+        "eval_scores": eval_scores,
+        "focus_shares": focus_rows.to_dict("records") if not shares.empty else [],
+        "n_focus": int(focus_rows.n_postings.iloc[0]) if len(focus_rows) else 0,
+        "fingerprint": fingerprint(),
     }
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
+    env.filters["pct"] = lambda x: "n/a" if x is None else f"{100 * x:.1f} %"
+    env.filters["num"] = _format_number
     markdown = run_dir / "report.md"
-    markdown.write_text(env.get_template("report.md.j2").render(**context), encoding="utf-8")
-    svg = _chart_svg(shares) if not shares.empty else ""
+    md_env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=False)
+    md_env.filters.update(env.filters)
+    markdown.write_text(md_env.get_template("report.md.j2").render(**context), encoding="utf-8")
     html = run_dir / "report.html"
     html.write_text(
         env.get_template("report.html.j2").render(
-            **context,
-            chart_data_uri="data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
-            if svg
-            else "",
+            **context, charts={k: _data_uri(v) for k, v in chart_files.items()}
         ),
         encoding="utf-8",
     )
-    if svg:
-        (run_dir / "skill_shares.svg").write_text(svg, encoding="utf-8")
+    (run_dir / "fingerprint.json").write_text(
+        json.dumps(context["fingerprint"], indent=2) + "\n", encoding="utf-8"
+    )
     latest = _point_latest(out_dir, run_dir)
-    return ReportPaths(run_dir, markdown, html, run_dir / "skill_shares.csv", latest)
+    return ReportPaths(run_dir, markdown, html, claims_json, run_dir / "skill_shares.csv", latest)
+
+
+def _format_number(value: float | None, metric: str = "") -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "n/a"
+    if "usd" in metric:
+        return f"${value:,.0f}"
+    if metric in ("share", "share_difference"):
+        return f"{100 * value:.1f} %"
+    if metric == "trend_slope":
+        return f"{100 * value:+.2f} pts/yr"
+    if metric == "rank":
+        return f"#{int(value)}"
+    return f"{value:.2f}"

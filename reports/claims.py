@@ -115,7 +115,7 @@ def combine(per_source: dict[str, str]) -> str:
     return "mixed" if opposite in others else pooled
 
 
-def _role_mask(frame: pd.DataFrame, include: list[str] | str, exclude: tuple[str, ...] = ()) -> np.ndarray:
+def role_mask(frame: pd.DataFrame, include: list[str] | str, exclude: tuple[str, ...] = ()) -> np.ndarray:
     """Rows whose roles include any of ``include`` and none of ``exclude``, as a boolean array.
 
     An array, not a Series: indexing an empty frame with an empty object Series selects columns instead.
@@ -174,7 +174,7 @@ def _share_verdict(estimates: list[Estimate], threshold: float, min_n: int) -> s
 
 def eval_skill_shares(spec: dict, data: ReportData, cfg: ClaimsConfig, taxonomy: Taxonomy) -> ClaimResult:
     focus = _text_postings(data)
-    focus = focus[_role_mask(focus, cfg.focus_role)]
+    focus = focus[role_mask(focus, cfg.focus_role)]
     sets = _skill_sets(data)
     population = f"{cfg.focus_role} postings with full text"
     evidence, per_source = [], {}
@@ -264,7 +264,7 @@ def eval_skill_any(spec: dict, data: ReportData, cfg: ClaimsConfig, taxonomy: Ta
     any_keys = set().union(*(sets.get(s, set()) for s in spec["skills"]))
     evidence, per_source = [], {}
     for source, group in _by_source(text):
-        is_focus = _role_mask(group, cfg.focus_role)
+        is_focus = role_mask(group, cfg.focus_role)
         focus_keys, other_keys = set(group.posting_key[is_focus]), set(group.posting_key[~is_focus])
         f = share(len(focus_keys & any_keys), len(focus_keys))
         o = share(len(other_keys & any_keys), len(other_keys))
@@ -307,7 +307,7 @@ def monthly_role_series(data: ReportData, roles: dict[str, list[str]]) -> pd.Dat
     for (source, month), group in p.groupby(["source", "month"]):
         row = {"source": source, "month": month, "n": len(group)}
         for name, wanted in roles.items():
-            row[name] = int(_role_mask(group, wanted).sum())
+            row[name] = int(role_mask(group, wanted).sum())
         rows.append(row)
     series = pd.DataFrame(rows, columns=["source", "month", "n", *roles])
     cov = (
@@ -317,7 +317,7 @@ def monthly_role_series(data: ReportData, roles: dict[str, list[str]]) -> pd.Dat
     )
     series["coverage"] = series.month.map(cov["coverage"]) if "coverage" in cov else None
     series["partial"] = (
-        series.month.map(cov["partial"]).fillna(False).astype(bool) if "partial" in cov else False
+        series.month.map(cov["partial"]).eq(True) if "partial" in cov else False
     )
     series.loc[series.source != "hn", "partial"] = False
     series["year"] = series.month.str[:4].astype(int) + (series.month.str[5:7].astype(int) - 1) / 12
@@ -424,7 +424,7 @@ def eval_salary_level(spec: dict, data: ReportData, cfg: ClaimsConfig, taxonomy:
     target, tol = float(spec["target"]), float(spec["tolerance"])
     low, high = target * (1 - tol), target * (1 + tol)
     pay = pay_frame(data)
-    focus = pay[_role_mask(pay, cfg.focus_role)]
+    focus = pay[role_mask(pay, cfg.focus_role)]
     evidence, per_source = [], {}
     for region, part in (("US", focus[focus.is_us]), ("outside US", focus[~focus.is_us])):
         for source, group in _by_source(part):
@@ -478,10 +478,10 @@ def eval_salary_premium(spec: dict, data: ReportData, cfg: ClaimsConfig, taxonom
     pay = pay[pay.is_us]
     evidence, per_source = [], {}
     for source, group in _by_source(pay):
-        focus = group[_role_mask(group, cfg.focus_role)].annual_usd
+        focus = group[role_mask(group, cfg.focus_role)].annual_usd
         verdicts = []
         for other in spec["comparison"]:
-            others = group[_role_mask(group, other, (cfg.focus_role,))].annual_usd
+            others = group[role_mask(group, other, (cfg.focus_role,))].annual_usd
             est = bootstrap_difference(focus, others, np.median)
             evidence.append(
                 Evidence.of(
@@ -537,7 +537,7 @@ def _all_of(verdicts: list[str]) -> str:
 
 def eval_pay_factors(spec: dict, data: ReportData, cfg: ClaimsConfig, taxonomy: Taxonomy) -> ClaimResult:
     pay = pay_frame(data)
-    pay = pay[_role_mask(pay, cfg.wide_ml_roles)]
+    pay = pay[role_mask(pay, cfg.wide_ml_roles)]
     sets = _skill_sets(data)
     evidence, per_source = [], {}
     for source, group in _by_source(pay):
@@ -625,7 +625,7 @@ def eval_industry_lift(spec: dict, data: ReportData, cfg: ClaimsConfig, taxonomy
     known = data.postings[data.postings.industry.ne("unknown")]
     evidence, per_source = [], {}
     for source, group in _by_source(known):
-        wide = group[_role_mask(group, cfg.wide_ml_roles)]
+        wide = group[role_mask(group, cfg.wide_ml_roles)]
         verdicts = []
         for industry in spec["industries"]:
             est = lift(
@@ -680,8 +680,8 @@ def eval_role_contrast(spec: dict, data: ReportData, cfg: ClaimsConfig, taxonomy
     analysis = set().union(*(sets.get(s, set()) for s in spec["analysis_skills"]))
     evidence, per_source = [], {}
     for source, group in _by_source(text):
-        mle = set(group.posting_key[_role_mask(group, cfg.focus_role, ("data_scientist",))])
-        ds = set(group.posting_key[_role_mask(group, "data_scientist", (cfg.focus_role,))])
+        mle = set(group.posting_key[role_mask(group, cfg.focus_role, ("data_scientist",))])
+        ds = set(group.posting_key[role_mask(group, "data_scientist", (cfg.focus_role,))])
         diffs = {}
         for name, keys in (("build/deploy skills", build), ("analysis skills", analysis)):
             evidence.append(
