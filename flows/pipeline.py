@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
 
 from extractors.skills import SkillExtractor
@@ -72,6 +73,11 @@ def report(db_path: str, out_dir: str, taxonomy_path: str, extractor_version: st
             run_date=date.today(),
             summary=summary,
         )
+    create_markdown_artifact(
+        key="skillpulse-verdicts",
+        markdown=f"# skillpulse verdicts\n\n{paths.verdict_table}\n\nReport: `{paths.html}`",
+        description="Each claim of the guide with its verdict on this run's postings",
+    )
     return str(paths.html)
 
 

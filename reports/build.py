@@ -53,6 +53,7 @@ class ReportPaths:
     claims_json: Path
     shares_csv: Path
     latest: Path
+    verdict_table: str = ""
 
 
 def skill_shares_by_role(data: ReportData, taxonomy: Taxonomy) -> pd.DataFrame:
@@ -257,7 +258,9 @@ def build_report(
         json.dumps(context["fingerprint"], indent=2) + "\n", encoding="utf-8"
     )
     latest = _point_latest(out_dir, run_dir)
-    return ReportPaths(run_dir, markdown, html, claims_json, run_dir / "skill_shares.csv", latest)
+    return ReportPaths(
+        run_dir, markdown, html, claims_json, run_dir / "skill_shares.csv", latest, context["verdict_table"]
+    )
 
 
 def _format_number(value: float | None, metric: str = "") -> str:
