@@ -95,7 +95,8 @@ _RULES: dict[str, list[tuple[str, int]]] = {
         (r"health ?care (?:company|startup|provider|platform|technology|software|system)|health ?tech|"
          r"digital health|\bhospitals?\b|\bclinics?\b|\bclinical\b|\bpatients?\b|\bbiotech|pharma|"
          r"drug discovery|therapeutics|medical (?:device|imaging|records)|\behr\b|telehealth|telemedicine|"
-         r"genomics|life sciences|mental health|physicians?|diagnostics?", 2),
+         r"genom\w+|bioinformatics|biology|antibod\w+|life sciences|mental health|physicians?|"
+         r"diagnostics?", 2),
         (r"\bhealth\b|\bmedical\b|\bcare\b|wellness", 1),
     ],
     "finance": [

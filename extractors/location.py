@@ -52,7 +52,8 @@ CA_PROVINCES = {"ON", "BC", "QC", "AB", "MB", "NS", "NB", "SK", "PE", "NL"}
 CA_PROVINCE_NAMES = {"ontario", "british columbia", "quebec", "québec", "alberta", "manitoba", "nova scotia"}
 CITIES: dict[str, str] = {
     "new york": "US", "new york city": "US", "nyc": "US", "manhattan": "US", "brooklyn": "US",
-    "san francisco": "US", "sf": "US", "bay area": "US", "sf bay area": "US", "silicon valley": "US",
+    "san francisco": "US", "sf": "US", "bay area": "US", "sf bay area": "US", "sf bay": "US",
+    "san francisco bay": "US", "sfbay": "US", "silicon valley": "US",
     "palo alto": "US", "mountain view": "US", "menlo park": "US", "sunnyvale": "US", "san jose": "US",
     "redwood city": "US", "san mateo": "US", "oakland": "US", "berkeley": "US", "santa clara": "US",
     "los angeles": "US", "la": "US", "santa monica": "US", "san diego": "US", "seattle": "US",
@@ -136,7 +137,10 @@ def parse_place(text: str | None) -> Place:
     place = Place()
     if not text:
         return place
-    tokens = _tokens(text)
+    tokens = []
+    for tok in _tokens(text):
+        m = _CITY_STATE.match(tok)  # "Austin TX", "Albuquerque NM": no comma
+        tokens.extend([m.group(1), m.group(2)] if m else [tok])
     found: list[str] = []
     for i, raw_tok in enumerate(tokens):
         tok = raw_tok
@@ -158,9 +162,10 @@ def parse_place(text: str | None) -> Place:
 
 _NOISE = re.compile(
     r"\b(?:only|remote|based|preferred|hybrid|on-?site|full[- ]?time|part[- ]?time|office|hq|in|near|"
-    r"from|anywhere|within|greater|metro|downtown|visa|ok)\b",
+    r"from|anywhere|within|greater|metro|downtown|visa|ok|area|region)\b",
     re.IGNORECASE,
 )
+_CITY_STATE = re.compile(r"^([A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,2}) ([A-Z]{2})$")
 _STATE_NAMES = {v for v in US_STATES.values() if v not in ("georgia", "washington", "new york")}
 
 

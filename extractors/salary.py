@@ -276,7 +276,8 @@ def parse_text(
                         bare.rejected = "figure under 1,000 with neither k nor a period: hourly or thousands?"
                     out.append(bare)
                     continue
-        raw = text[start:end].strip()
+        m_after = _PERIOD_AFTER.match(after)
+        raw = text[start : end + (m_after.end() if m_after else 0)].strip()
         if hi is None:
             if _UP_TO.search(before):
                 lo, hi = None, lo
