@@ -1,21 +1,32 @@
-"""The ``skillpulse_skills`` spaCy component: finds taxonomy skills, results in ``doc.spans["skills"]``."""
+"""The ``skillpulse_skills`` spaCy component: finds taxonomy skills, results in ``doc.spans["skills"]``.
+
+Usable in anyone's pipeline: ``nlp.add_pipe("skillpulse_skills", config={"taxonomy_path": ...})``; each
+span's ``id_`` is the skill id. Matching is done on characters by ``SkillMatcher`` (see there for why),
+then aligned to tokens; the exact character offsets are also kept in ``doc.user_data[MENTIONS_KEY]``,
+because a token may be wider than the mention ("R." at a sentence end).
+
+``SkillExtractor`` is the library entry point the pipeline, CLI and eval share: text in, mentions out,
+Chinese text routed to a jieba-segmented ``zh`` pipeline.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import itertools
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import spacy
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
 
+from extractors.skill_matcher import SkillMatcher, has_cjk
 from extractors.taxonomy import Taxonomy, load_taxonomy
 
-EXTRACTOR_CODE_VERSION = "1"
+EXTRACTOR_CODE_VERSION = "2"
 SPANS_KEY = "skills"
+MENTIONS_KEY = "skillpulse_mentions"
 DEFAULT_TAXONOMY = Path(__file__).resolve().parent.parent / "skills_taxonomy.yaml"
 
 
@@ -28,48 +39,114 @@ class Mention:
 
 
 class SkillComponent:
-    def __init__(self, nlp: Language, name: str, taxonomy: Taxonomy) -> None:
+    """Stateless after construction: the taxonomy compiles once, at construction or ``initialize``."""
+
+    def __init__(
+        self, nlp: Language, name: str, taxonomy: Taxonomy, spans_key: str = SPANS_KEY, overwrite: bool = True
+    ) -> None:
         self.name = name
+        self.spans_key = spans_key
+        self.overwrite = overwrite
+        self._set_taxonomy(taxonomy)
+
+    def _set_taxonomy(self, taxonomy: Taxonomy) -> None:
         self.taxonomy = taxonomy
-        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
-        for skill in taxonomy.skills:
-            if skill.aliases:
-                self.lower.add(skill.id, [nlp.make_doc(a) for a in skill.aliases])
-            if skill.case_sensitive:
-                self.exact.add(skill.id, [nlp.make_doc(a) for a in skill.case_sensitive])
+        self.matcher = SkillMatcher(taxonomy)
+
+    def initialize(
+        self,
+        get_examples: Callable[[], Iterable[Any]] | None = None,
+        *,
+        nlp: Language | None = None,
+        taxonomy_path: str | None = None,
+    ) -> None:
+        """Reload the taxonomy (``[initialize.components.<name>] taxonomy_path`` in a config)."""
+        if taxonomy_path:
+            self._set_taxonomy(load_taxonomy(taxonomy_path))
+
+    def mentions(self, text: str) -> list[Mention]:
+        return [Mention(c.skill, c.start, c.end, text[c.start : c.end]) for c in self.matcher.find(text)]
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = [
-            Span(doc, start, end, label="SKILL", span_id=match_id)
-            for match_id, start, end in [*self.lower(doc), *self.exact(doc)]
-        ]
-        doc.spans[SPANS_KEY] = sorted(spans, key=lambda s: (s.start, -len(s)))
+        mentions = self.mentions(doc.text)
+        spans = []
+        for m in mentions:
+            span = doc.char_span(m.start, m.end, label="SKILL", alignment_mode="expand")
+            if span is not None:
+                spans.append(Span(doc, span.start, span.end, label="SKILL", span_id=m.skill))
+        if self.overwrite or self.spans_key not in doc.spans:
+            doc.spans[self.spans_key] = spans
+        else:
+            doc.spans[self.spans_key] = [*doc.spans[self.spans_key], *spans]
+        doc.user_data[MENTIONS_KEY] = [(m.skill, m.start, m.end) for m in mentions]
         return doc
 
 
-@Language.factory("skillpulse_skills", default_config={"taxonomy_path": None})
-def make_skill_component(nlp: Language, name: str, taxonomy_path: str | None) -> SkillComponent:
-    return SkillComponent(nlp, name, load_taxonomy(taxonomy_path or DEFAULT_TAXONOMY))
+@Language.factory(
+    "skillpulse_skills",
+    default_config={"taxonomy_path": None, "spans_key": SPANS_KEY, "overwrite": True},
+)
+def make_skill_component(
+    nlp: Language, name: str, taxonomy_path: str | None, spans_key: str = SPANS_KEY, overwrite: bool = True
+) -> SkillComponent:
+    return SkillComponent(nlp, name, load_taxonomy(taxonomy_path or DEFAULT_TAXONOMY), spans_key, overwrite)
+
+
+def doc_mentions(doc: Doc, spans_key: str = SPANS_KEY) -> list[Mention]:
+    """Mentions of a processed doc, with exact character offsets when the component recorded them."""
+    exact = doc.user_data.get(MENTIONS_KEY)
+    if exact is not None:
+        return [Mention(s, a, b, doc.text[a:b]) for s, a, b in exact]
+    return [Mention(s.id_, s.start_char, s.end_char, s.text) for s in doc.spans.get(spans_key, [])]
 
 
 class SkillExtractor:
     """Text in, mentions out: the library entry point the pipeline, CLI and eval share."""
 
     def __init__(self, taxonomy_path: Path | str | None = None) -> None:
+        self.taxonomy_path = str(taxonomy_path or DEFAULT_TAXONOMY)
         self.nlp = spacy.blank("en")
-        self.component = self.nlp.add_pipe(
-            "skillpulse_skills", config={"taxonomy_path": str(taxonomy_path or DEFAULT_TAXONOMY)}
+        self.component: SkillComponent = self.nlp.add_pipe(
+            "skillpulse_skills", config={"taxonomy_path": self.taxonomy_path}
         )
+        self.taxonomy = self.component.taxonomy
         self.version = f"{EXTRACTOR_CODE_VERSION}-{self.component.taxonomy.version}"
+        self._zh: Language | None = None
 
-    @staticmethod
-    def _mentions(doc: Doc) -> list[Mention]:
-        return [Mention(s.id_, s.start_char, s.end_char, s.text) for s in filter_spans(doc.spans[SPANS_KEY])]
+    @property
+    def nlp_zh(self) -> Language:
+        """Chinese pipeline (jieba word segmentation), built on first Chinese text."""
+        if self._zh is None:
+            nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+            comp = nlp.add_pipe("skillpulse_skills", config={"taxonomy_path": self.taxonomy_path})
+            comp.matcher = self.component.matcher  # share the compiled taxonomy
+            self._zh = nlp
+        return self._zh
+
+    def _nlp_for(self, text: str) -> Language:
+        return self.nlp_zh if has_cjk(text) else self.nlp
 
     def extract(self, text: str) -> list[Mention]:
-        return self._mentions(self.nlp(text))
+        return doc_mentions(self._nlp_for(text)(text))
 
-    def extract_many(self, texts: Iterable[str], batch_size: int = 64) -> Iterator[list[Mention]]:
-        for doc in self.nlp.pipe(texts, batch_size=batch_size):
-            yield self._mentions(doc)
+    def extract_many(
+        self, texts: Iterable[str], batch_size: int = 64, n_process: int = 1
+    ) -> Iterator[list[Mention]]:
+        """Mentions per text, in input order; streams (one chunk of texts in memory at a time)."""
+        it = iter(texts)
+        chunk_size = max(batch_size, 1) * max(n_process, 1) * 4
+        while chunk := list(itertools.islice(it, chunk_size)):
+            zh = [i for i, t in enumerate(chunk) if has_cjk(t)]
+            if not zh:
+                for doc in self.nlp.pipe(chunk, batch_size=batch_size, n_process=n_process):
+                    yield doc_mentions(doc)
+                continue
+            zh_set = set(zh)
+            en_docs = self.nlp.pipe(
+                (t for i, t in enumerate(chunk) if i not in zh_set),
+                batch_size=batch_size,
+                n_process=n_process,
+            )
+            zh_docs = self.nlp_zh.pipe((chunk[i] for i in zh), batch_size=batch_size)
+            for i in range(len(chunk)):
+                yield doc_mentions(next(zh_docs) if i in zh_set else next(en_docs))

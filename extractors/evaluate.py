@@ -1,0 +1,182 @@
+"""Score document-level skill predictions against a gold set (pure: no I/O, no spaCy).
+
+Every published number is a share of postings mentioning a skill, so the unit is (posting, skill): per
+skill precision/recall/F1/support, micro over all labels, macro over skills with enough gold postings
+(tiny supports make F1 swing by 0.5 on one posting), and every error with its context, so a taxonomy
+author sees why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+
+MACRO_MIN_SUPPORT = 3
+
+
+@dataclass(frozen=True)
+class GoldPosting:
+    id: str
+    text: str
+    skills: frozenset[str]
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """What the extractor found in one posting: skill ids and, per id, the (start, end) of each mention."""
+
+    id: str
+    text: str
+    mentions: dict[str, list[tuple[int, int]]]
+
+    @property
+    def skills(self) -> frozenset[str]:
+        return frozenset(self.mentions)
+
+
+@dataclass
+class SkillScore:
+    skill: str
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def support(self) -> int:
+        return self.tp + self.fn
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def as_dict(self) -> dict:
+        return {
+            "skill": self.skill,
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+            "support": self.support,
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+        }
+
+
+@dataclass(frozen=True)
+class Error:
+    kind: str  # "fp" or "fn"
+    posting: str
+    skill: str
+    context: str  # the mention in context (fp) or a hint why it was missed (fn)
+    notes: str = ""
+
+
+@dataclass
+class Report:
+    per_skill: dict[str, SkillScore]
+    errors: list[Error] = field(default_factory=list)
+    postings: int = 0
+
+    @property
+    def micro(self) -> SkillScore:
+        total = SkillScore("micro")
+        for s in self.per_skill.values():
+            total.tp += s.tp
+            total.fp += s.fp
+            total.fn += s.fn
+        return total
+
+    def macro_f1(self, min_support: int = MACRO_MIN_SUPPORT) -> float:
+        scores = [s.f1 for s in self.per_skill.values() if s.support >= min_support]
+        return sum(scores) / len(scores) if scores else 0.0
+
+    def macro_skills(self, min_support: int = MACRO_MIN_SUPPORT) -> list[str]:
+        return sorted(k for k, s in self.per_skill.items() if s.support >= min_support)
+
+    def as_dict(self) -> dict:
+        micro = self.micro
+        return {
+            "postings": self.postings,
+            "micro": {k: v for k, v in micro.as_dict().items() if k != "skill"},
+            "macro_f1": round(self.macro_f1(), 4),
+            "macro_min_support": MACRO_MIN_SUPPORT,
+            "per_skill": [s.as_dict() for s in sorted(self.per_skill.values(), key=lambda s: -s.support)],
+            "errors": [asdict(e) for e in self.errors],
+        }
+
+
+def snippet(text: str, start: int, end: int, width: int = 60) -> str:
+    """``…left [mention] right…`` on one line."""
+    lo, hi = max(0, start - width), min(len(text), end + width)
+    left = text[lo:start].replace("\n", " ")
+    right = text[end:hi].replace("\n", " ")
+    return f"{'…' if lo else ''}{left}[{text[start:end]}]{right}{'…' if hi < len(text) else ''}"
+
+
+def score(
+    gold: Sequence[GoldPosting],
+    predictions: Iterable[Prediction],
+    skills: Iterable[str] | None = None,
+    hint: dict[str, list[tuple[int, int]]] | None = None,
+) -> Report:
+    """Score ``predictions`` (matched to gold by id) on the ids in ``skills`` (default: ids in the gold).
+
+    ``hint`` maps a posting id to spans of raw candidates the extractor rejected, used to explain misses.
+    """
+    preds = {p.id: p for p in predictions}
+    ids = set(skills) if skills is not None else {s for g in gold for s in g.skills}
+    report = Report({s: SkillScore(s) for s in sorted(ids)}, postings=len(gold))
+    for g in gold:
+        p = preds.get(g.id)
+        found = (p.skills if p else frozenset()) & ids
+        for s in found & g.skills:
+            report.per_skill[s].tp += 1
+        for s in sorted(found - g.skills):
+            report.per_skill[s].fp += 1
+            a, b = p.mentions[s][0]
+            report.errors.append(Error("fp", g.id, s, snippet(p.text, a, b), g.notes))
+        for s in sorted((g.skills & ids) - found):
+            report.per_skill[s].fn += 1
+            report.errors.append(Error("fn", g.id, s, _why_missing(g, s, p, hint), g.notes))
+    return report
+
+
+def _why_missing(
+    g: GoldPosting, skill: str, p: Prediction | None, hint: dict[str, list[tuple[int, int]]] | None
+) -> str:
+    if p is None:
+        return "no prediction for this posting"
+    rejected = (hint or {}).get(f"{g.id}\t{skill}")
+    if rejected:
+        a, b = rejected[0]
+        return f"a form was found but rejected (exclusion or no context): {snippet(p.text, a, b)}"
+    probe = skill.replace("_", " ")
+    i = p.text.lower().find(probe)
+    if i >= 0:
+        return f"the id's words occur but match no form: {snippet(p.text, i, i + len(probe))}"
+    return "no form of this skill occurs in the text: an alias may be missing"
+
+
+def load_gold(path: str) -> list[GoldPosting]:
+    """Read a gold JSONL file (``id``, ``text``, ``skills``, optional ``notes``)."""
+    import json
+
+    out = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                row = json.loads(line)
+                out.append(
+                    GoldPosting(str(row["id"]), row["text"], frozenset(row["skills"]), row.get("notes", ""))
+                )
+    return out

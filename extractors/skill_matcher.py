@@ -1,0 +1,249 @@
+"""Find taxonomy skills in plain text at the character level, with the taxonomy's disambiguation rules.
+
+Why characters and not tokens: tokenisers disagree on "C#" (two tokens), "R." at a sentence end (one
+token), "C/C++" and Chinese (no spaces), while a mention is a span of characters in every language.
+All forms of all skills compile into two trie-shaped regexes (case-insensitive and case-sensitive), so the
+text is scanned twice whatever the size of the taxonomy. Every word start yields its longest form, so
+overlapping mentions of different skills both survive ("Spark SQL", "C/C++"); a form may also name other
+skills outright (PySpark -> python).
+
+Ambiguous forms (R, Go, Spark, CV, ...) need evidence: a context pattern next to them, or a neighbouring
+skill in a list ("Python, R and SQL"). Exclusions (the traps: "R&D", "Series C", "go to market") remove
+any mention their match covers, and mentions inside URLs or e-mail addresses never count.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extractors.taxonomy import Skill, Taxonomy
+
+WINDOW = 80
+_WORD = "A-Za-z0-9_"
+_SEP_CHARS = r"\s,/|&;+()\[\]、，；:·•*\-"
+_SEP = rf"[{_SEP_CHARS}]*(?:(?:and|or|and/or|as well as|plus|和|或|及|与|以及|或者)[{_SEP_CHARS}]*)?"
+LIST_GAP = re.compile(rf"^{_SEP}$", re.IGNORECASE)
+# a gap may hold a few names the taxonomy does not know ("Hive/Impala and Spark"): one capitalised or
+# digit-bearing word each, separated like a list
+LIST_GAP_WITH_ITEMS = re.compile(
+    rf"^(?=[{_SEP_CHARS}])(?:{_SEP}(?:[A-Z][\w.+#]*|[a-z]+\d[\w.]*)){{1,3}}{_SEP}$"
+)
+URL_OR_EMAIL = re.compile(
+    r"(?:https?://|www\.)[^\s<>\"']+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|io|org|net|ai|co|dev)/\S*",
+    re.IGNORECASE,
+)
+_SPACE = re.compile(r"[\s\-]+")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def normalise(form: str, fold: bool) -> str:
+    """The lookup key of a form or a matched text: runs of spaces/hyphens become one space."""
+    key = _SPACE.sub(" ", form.strip())
+    return key.lower() if fold else key
+
+
+@dataclass(slots=True)
+class Candidate:
+    skill: str
+    start: int
+    end: int
+    form: str
+    ambiguous: bool
+    accepted: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class FormInfo:
+    skill: Skill
+    form: str
+    ambiguous: bool
+
+
+def _trie_regex(keys: list[str]) -> str:
+    """A regex matching exactly ``keys``, longest first at every branch, as a character trie."""
+    trie: dict = {}
+    for key in keys:
+        node = trie
+        for ch in key:
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+    def emit(node: dict) -> str:
+        end = "" in node
+        branches = []
+        for ch in sorted((c for c in node if c), key=lambda c: (c == " ", c)):
+            atom = r"[\s\-]+" if ch == " " else re.escape(ch)
+            branches.append(atom + emit(node[ch]))
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if end:
+            return ("(?:" + body + ")?") if len(branches) > 1 or len(body) > 1 else body + "?"
+        return body
+
+    return emit(trie)
+
+
+class SkillMatcher:
+    """Compiled taxonomy: ``find(text)`` returns accepted candidates, sorted by position."""
+
+    def __init__(self, taxonomy: Taxonomy) -> None:
+        self.taxonomy = taxonomy
+        self.folded: dict[str, FormInfo] = {}
+        self.exact: dict[str, FormInfo] = {}
+        for skill in taxonomy.skills:
+            ambiguous = set(skill.ambiguous)
+            for form in skill.forms_insensitive:
+                self.folded[normalise(form, True)] = FormInfo(skill, form, form in ambiguous)
+            for form in skill.case_sensitive:
+                self.exact[normalise(form, False)] = FormInfo(skill, form, form in ambiguous)
+        self._scans = []
+        for table, flags in ((self.exact, 0), (self.folded, re.IGNORECASE)):
+            if table:
+                trie = _trie_regex(sorted(table))
+                pattern = rf"(?<![{_WORD}])(?=({trie})(s?)(?![{_WORD}]))"
+                self._scans.append((re.compile(pattern, flags), table, bool(flags)))
+        self._exclude = {s.id: [re.compile(p) for p in s.exclude] for s in taxonomy.skills if s.exclude}
+        self._doc_rules = {
+            s.id: [(set(r.forms), re.compile(r.document)) for r in s.exclude_in_document]
+            for s in taxonomy.skills
+            if s.exclude_in_document
+        }
+        self._before = {s.id: [re.compile(p) for p in s.context_before] for s in taxonomy.skills}
+        self._after = {s.id: [re.compile(p) for p in s.context_after] for s in taxonomy.skills}
+        self._evidence_ok = {s.id: s.category != "soft skill" for s in taxonomy.skills}
+        self._use_list = {s.id: s.context_list for s in taxonomy.skills}
+
+    # ------------------------------------------------------------------ stages
+
+    def _raw(self, text: str) -> list[Candidate]:
+        best: dict[int, Candidate] = {}
+        for pattern, table, fold in self._scans:
+            for m in pattern.finditer(text):
+                matched, plural = m.group(1), m.group(2)
+                info = table.get(normalise(matched, fold))
+                if info is None:
+                    continue
+                if plural and len(info.form) < 3:
+                    continue  # "Cs" and "Rs" are grades and letters, not languages
+                start, end = m.start(1), m.end(2)
+                prev = best.get(start)
+                if prev is None or end > prev.end:
+                    best[start] = Candidate(info.skill.id, start, end, info.form, info.ambiguous)
+        return [best[k] for k in sorted(best)]
+
+    def _excluded(self, text: str, c: Candidate) -> bool:
+        lo = max(0, c.start - WINDOW)
+        window = text[lo : c.end + WINDOW]
+        s, e = c.start - lo, c.end - lo
+        for pattern in self._exclude.get(c.skill, ()):
+            for m in pattern.finditer(window):
+                if m.start() <= s and m.end() >= e:
+                    return True
+                if m.start() > s:
+                    break
+        return False
+
+    def _has_context(self, text: str, c: Candidate) -> bool:
+        before = self._before[c.skill]
+        if before:
+            window = text[max(0, c.start - WINDOW) : c.start]
+            if any(p.search(window) for p in before):
+                return True
+        after = self._after[c.skill]
+        if after:
+            window = text[c.end : c.end + WINDOW]
+            if any(p.match(window) for p in after):
+                return True
+        return False
+
+    def find(self, text: str) -> list[Candidate]:
+        cands = self._raw(text)
+        if not cands:
+            return []
+        urls = (
+            [(m.start(), m.end()) for m in URL_OR_EMAIL.finditer(text)]
+            if ("/" in text or "@" in text)
+            else []
+        )
+        kept: list[Candidate] = []
+        doc_hits: dict[int, bool] = {}
+        for c in cands:
+            if urls and any(a <= c.start and c.end <= b for a, b in urls):
+                continue
+            if c.skill in self._exclude and self._excluded(text, c):
+                continue
+            rules = self._doc_rules.get(c.skill)
+            if rules and any(
+                (not forms or c.form in forms) and doc_hits.setdefault(id(rx), rx.search(text) is not None)
+                for forms, rx in rules
+            ):
+                continue
+            kept.append(c)
+        pending = []
+        for c in kept:
+            if c.ambiguous and not self._has_context(text, c):
+                c.accepted = False
+                pending.append(c)
+        if pending:
+            self._resolve_lists(text, kept, pending)
+        out: list[Candidate] = []
+        for c in kept:
+            if not c.accepted:
+                continue
+            out.append(c)
+            skill = self.taxonomy.by_id[c.skill]
+            for other in skill.also.get(c.form, ()):
+                out.append(Candidate(other, c.start, c.end, c.form, False))
+        return _dedupe(out)
+
+    def _resolve_lists(self, text: str, kept: list[Candidate], pending: list[Candidate]) -> None:
+        """Accept an ambiguous form whose list neighbour is an accepted, non-soft skill, until stable."""
+        index = {id(c): i for i, c in enumerate(kept)}
+        changed = True
+        while changed and pending:
+            changed = False
+            for c in list(pending):
+                if not self._use_list[c.skill]:
+                    pending.remove(c)
+                    continue
+                i = index[id(c)]
+                if self._neighbour(text, kept, i, -1) or self._neighbour(text, kept, i, +1):
+                    c.accepted = True
+                    pending.remove(c)
+                    changed = True
+
+    def _neighbour(self, text: str, kept: list[Candidate], i: int, step: int) -> bool:
+        c = kept[i]
+        j = i + step
+        while 0 <= j < len(kept):
+            n = kept[j]
+            if step < 0 and n.end > c.start or step > 0 and n.start < c.end:
+                j += step  # overlapping candidate: look past it
+                continue
+            gap = text[n.end : c.start] if step < 0 else text[c.end : n.start]
+            if not (len(gap) <= 12 and LIST_GAP.match(gap)) and not (
+                len(gap) <= 40 and LIST_GAP_WITH_ITEMS.match(gap) and gap.count(",") + gap.count("/") >= 1
+            ):
+                return False
+            return n.accepted and n.skill != c.skill and self._evidence_ok[n.skill]
+        return False
+
+
+def _dedupe(cands: list[Candidate]) -> list[Candidate]:
+    """One mention per skill per span; a mention inside a longer one of the same skill is dropped."""
+    cands.sort(key=lambda c: (c.start, -(c.end - c.start), c.skill))
+    out: list[Candidate] = []
+    last_end: dict[str, int] = {}
+    for c in cands:
+        if last_end.get(c.skill, -1) >= c.end:
+            continue
+        out.append(c)
+        last_end[c.skill] = max(last_end.get(c.skill, -1), c.end)
+    return out
+
+
+def has_cjk(text: str) -> bool:
+    """Whether ``text`` holds Chinese characters (routes it to the jieba-segmented pipeline)."""
+    return _CJK.search(text) is not None
