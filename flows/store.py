@@ -355,3 +355,11 @@ class Store:
         finally:
             self.con.unregister("seen_ids")
         return int(closing)
+
+    def quarantined_reasons(self, source: str) -> set[tuple[str | None, str]]:
+        """``(source_id, reason)`` pairs already quarantined for ``source``, so a re-run adds no copies."""
+        return set(
+            self.con.execute(
+                "SELECT DISTINCT source_id, reason FROM quarantine WHERE source = ?", [source]
+            ).fetchall()
+        )

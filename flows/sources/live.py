@@ -126,8 +126,8 @@ class LiveSource:
                     seen.add(record_id)
                 yield Quarantined(self.name, record_id, f"{type(exc).__name__}: {exc}", record)
                 continue
-            if posting is None:
-                continue
+            if posting is None or posting.source_id in seen:
+                continue  # a listing that repeats a posting (pages shifted while paging): first copy wins
             seen.add(posting.source_id)
             if unit.scope is not None:
                 posting.attributes.setdefault("board", unit.scope)

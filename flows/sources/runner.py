@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from flows.sources.base import Quarantined
 from flows.sources.live import LiveSource, describe, error_kind
 from flows.store import Store, UpsertCounts
 
@@ -60,7 +61,12 @@ def collect_source(
     """Stream one source into the store batch by batch, then close what complete listings dropped."""
     result = LiveResult(source.name)
     try:
-        items = source.fetch()
+        known = store.quarantined_reasons(source.name)
+        items = (
+            item
+            for item in source.fetch()
+            if not (isinstance(item, Quarantined) and (item.source_id, item.reason) in known)
+        )
         while batch := list(itertools.islice(items, batch_size)):
             result.counts.add(store.upsert_postings(batch, run_id=run_id))
             if progress:
