@@ -158,7 +158,8 @@ class SkillMatcher:
                 return True
         return False
 
-    def find(self, text: str) -> list[Candidate]:
+    def find(self, text: str, rejected: list[Candidate] | None = None) -> list[Candidate]:
+        """Accepted mentions; pass ``rejected`` to collect the forms that were found but dropped (eval)."""
         cands = self._raw(text)
         if not cands:
             return []
@@ -171,14 +172,17 @@ class SkillMatcher:
         doc_hits: dict[int, bool] = {}
         for c in cands:
             if urls and any(a <= c.start and c.end <= b for a, b in urls):
+                _reject(rejected, c)
                 continue
             if c.skill in self._exclude and self._excluded(text, c):
+                _reject(rejected, c)
                 continue
             rules = self._doc_rules.get(c.skill)
             if rules and any(
                 (not forms or c.form in forms) and doc_hits.setdefault(id(rx), rx.search(text) is not None)
                 for forms, rx in rules
             ):
+                _reject(rejected, c)
                 continue
             kept.append(c)
         pending = []
@@ -191,6 +195,7 @@ class SkillMatcher:
         out: list[Candidate] = []
         for c in kept:
             if not c.accepted:
+                _reject(rejected, c)
                 continue
             out.append(c)
             skill = self.taxonomy.by_id[c.skill]
@@ -229,6 +234,11 @@ class SkillMatcher:
                 return False
             return n.accepted and n.skill != c.skill and self._evidence_ok[n.skill]
         return False
+
+
+def _reject(rejected: list[Candidate] | None, c: Candidate) -> None:
+    if rejected is not None:
+        rejected.append(c)
 
 
 def _dedupe(cands: list[Candidate]) -> list[Candidate]:
