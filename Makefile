@@ -7,7 +7,7 @@ STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 RUN_ARGS ?= --offline
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,15 @@ $(STAMP_DEV): pyproject.toml | $(BIN)/python
 run: $(STAMP_RUN)
 	$(BIN)/skillpulse run $(RUN_ARGS)
 
-test: $(STAMP_DEV)
+# The report's rendering test opens it in Debian's Chromium; install it when we may (root or passwordless sudo).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; else SUDO=none; fi; \
+	  if [ "$$SUDO" = none ]; then echo "chromium is not installed and cannot be installed here: the rendering test will be skipped"; \
+	  else echo "installing Debian's chromium for the report rendering test"; \
+	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; fi; }
+
+test: $(STAMP_DEV) chromium
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

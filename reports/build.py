@@ -134,6 +134,25 @@ def coverage_summary(con: duckdb.DuckDBPyConnection, data: ReportData) -> list[d
     ]
 
 
+def example_postings(
+    con: duckdb.DuckDBPyConnection, data: ReportData, limit: int = 6
+) -> list[dict[str, str]]:
+    """A few ML-engineer postings as a reader meets them: source and title or header line."""
+    postings = data.postings
+    mask = role_mask(postings, FOCUS_ROLE) & postings.text_kind.eq("full").to_numpy(dtype=bool)
+    keys = postings.posting_key[mask]
+    if keys.empty:
+        return []
+    con.register("example_keys", pd.DataFrame({"posting_key": keys}))
+    rows = con.execute(
+        "SELECT source, coalesce(title, split_part(text, chr(10), 1)) AS headline FROM postings "
+        "JOIN example_keys USING (posting_key) ORDER BY hash(posting_key) LIMIT ?",
+        [limit],
+    ).fetchall()
+    con.unregister("example_keys")
+    return [{"source": s, "headline": (h or "")[:160]} for s, h in rows]
+
+
 def verdict_markdown(results: list[ClaimResult]) -> str:
     """The verdict table alone: the report's first section and the Prefect artifact."""
     lines = ["| claim | verdict | per source | why |", "|---|---|---|---|"]
@@ -190,22 +209,27 @@ def build_report(
     pay = pay_frame(data)
     matrix = cooccurrence(data, shares)
 
-    chart_files: dict[str, str] = {}
-    for r in results:
-        chart_files[r.id] = charts.claim_chart(r, pay, data.survey, cfg.common_share)
+    chart_files: dict[str, list[str]] = {
+        r.id: charts.claim_charts(r, pay, data.survey, cfg.common_share) for r in results
+    }
     focus_rows = shares[shares.role_group == FOCUS_ROLE].head(20) if not shares.empty else shares
-    chart_files["skill-shares"] = charts.share_bars(
-        [
-            charts.Evidence(
-                "pooled", "", "share", row.share, row.ci_low, row.ci_high, row.n_postings, row.skill_name
-            )
-            for row in focus_rows.itertuples()
-        ],
-        "share of ML-engineer postings",
-    )
-    chart_files["cooccurrence"] = charts.cooccurrence_chart(matrix)
-    for name, svg in chart_files.items():
-        (chart_dir / f"{name}.svg").write_text(svg, encoding="utf-8")
+    chart_files["skill-shares"] = [
+        charts.share_bars(
+            [
+                charts.Evidence(
+                    "pooled", "", "share", row.share, row.ci_low, row.ci_high, row.n_postings, row.skill_name
+                )
+                for row in focus_rows.itertuples()
+            ],
+            "share of ML-engineer postings",
+        )
+    ]
+    chart_files["cooccurrence"] = [charts.cooccurrence_chart(matrix)]
+    chart_names: dict[str, list[str]] = {}
+    for name, svgs in chart_files.items():
+        chart_names[name] = [name if i == 0 else f"{name}-{i + 1}" for i in range(len(svgs))]
+        for file_name, svg in zip(chart_names[name], svgs, strict=True):
+            (chart_dir / f"{file_name}.svg").write_text(svg, encoding="utf-8")
 
     claims_json = run_dir / "claims.json"
     claims_json.write_text(
@@ -230,6 +254,7 @@ def build_report(
         "results": results,
         "verdict_table": verdict_markdown(results),
         "coverage": coverage_summary(con, data),
+        "examples": example_postings(con, data),
         "caveats": CAVEATS,
         "cfg": cfg,
         "summary": summary or {},
@@ -239,6 +264,7 @@ def build_report(
         "focus_shares": focus_rows.to_dict("records") if not shares.empty else [],
         "n_focus": int(focus_rows.n_postings.iloc[0]) if len(focus_rows) else 0,
         "fingerprint": fingerprint(),
+        "chart_names": chart_names,
     }
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
     env.filters["pct"] = lambda x: "n/a" if x is None else f"{100 * x:.1f} %"
@@ -250,7 +276,7 @@ def build_report(
     html = run_dir / "report.html"
     html.write_text(
         env.get_template("report.html.j2").render(
-            **context, charts={k: _data_uri(v) for k, v in chart_files.items()}
+            **context, charts={k: [_data_uri(svg) for svg in v] for k, v in chart_files.items()}
         ),
         encoding="utf-8",
     )

@@ -65,6 +65,17 @@ def share_bars(
     return to_svg(fig)
 
 
+def _with_gaps(part: pd.DataFrame) -> pd.DataFrame:
+    """Insert empty rows where months are missing, so lines break at gaps instead of bridging them."""
+    if part.empty:
+        return part
+    steps = np.round((part.year.to_numpy() - part.year.min()) * 12).astype(int)
+    full = pd.DataFrame({"step": np.arange(steps.max() + 1)})
+    merged = full.merge(part.assign(step=steps), on="step", how="left")
+    merged["year"] = part.year.min() + merged.step / 12
+    return merged
+
+
 def demand_chart(series: pd.DataFrame | None) -> str:
     if series is None or series.empty:
         return _empty("no dated postings")
@@ -73,7 +84,7 @@ def demand_chart(series: pd.DataFrame | None) -> str:
         part = series[(series.source == source) & (series.n >= 30)].sort_values("year")
         if part.empty:
             continue
-        full, partial = part[~part.partial], part[part.partial]
+        full, partial = _with_gaps(part[~part.partial]), part[part.partial]
         ax.plot(
             full.year,
             full.ml_ai_wide / full.n,
@@ -173,16 +184,24 @@ def cooccurrence_chart(matrix: pd.DataFrame) -> str:
     return to_svg(fig)
 
 
-def claim_chart(result: ClaimResult, pay: pd.DataFrame, survey: pd.DataFrame, common_share: float) -> str:
-    """The evidence chart people expect for each kind of claim."""
+def claim_charts(
+    result: ClaimResult, pay: pd.DataFrame, survey: pd.DataFrame, common_share: float
+) -> list[str]:
+    """The evidence charts people expect for each kind of claim (one SVG document each)."""
+    first = _claim_chart(result, pay, survey, common_share)
+    if result.spec["kind"] == "skill_shares" and result.spec.get("trend"):
+        return [first, skill_trend_chart(result.series)]
+    return [first]
+
+
+def _claim_chart(result: ClaimResult, pay: pd.DataFrame, survey: pd.DataFrame, common_share: float) -> str:
     kind = result.spec["kind"]
     ev = result.evidence
     if kind == "demand_trend":
         return demand_chart(result.series)
     if kind == "skill_shares":
         rows = [e for e in ev if e.source == POOLED and e.metric == "share"]
-        bars = share_bars(rows, "share of ML-engineer postings", common_share, set(result.spec["skills"]))
-        return bars + (skill_trend_chart(result.series) if result.spec.get("trend") else "")
+        return share_bars(rows, "share of ML-engineer postings", common_share, set(result.spec["skills"]))
     if kind == "skill_any":
         rows = [
             Evidence(e.source, e.population, e.metric, e.value, e.ci_low, e.ci_high, e.n, e.population)

@@ -316,9 +316,7 @@ def monthly_role_series(data: ReportData, roles: dict[str, list[str]]) -> pd.Dat
         else pd.DataFrame(columns=["coverage", "partial"])
     )
     series["coverage"] = series.month.map(cov["coverage"]) if "coverage" in cov else None
-    series["partial"] = (
-        series.month.map(cov["partial"]).eq(True) if "partial" in cov else False
-    )
+    series["partial"] = series.month.map(cov["partial"]).eq(True) if "partial" in cov else False
     series.loc[series.source != "hn", "partial"] = False
     series["year"] = series.month.str[:4].astype(int) + (series.month.str[5:7].astype(int) - 1) / 12
     return series
