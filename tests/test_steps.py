@@ -122,6 +122,6 @@ def test_the_report_is_written_and_its_numbers_come_from_its_table(db_path, extr
         float(rows[("ml_engineer", "sql")]["ci_low"]) < 0.5 < float(rows[("ml_engineer", "sql")]["ci_high"])
     )
     html = paths.html.read_text()
-    assert "skill-shares" in html and "Python" in html
+    assert 'id="verdicts"' in html and 'id="skill-shares"' in html
     assert "<script" not in html.lower()
-    assert "| Python | language | 100.0 % [" in paths.markdown.read_text()
+    assert paths.claims_json.is_file()
