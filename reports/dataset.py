@@ -157,12 +157,12 @@ def load(con: duckdb.DuckDBPyConnection, extractor_version: str, enricher_versio
 
 
 def _salaries(con: duckdb.DuckDBPyConnection, enricher_version: str) -> pd.DataFrame:
-    """One annual USD figure per posting: the midpoint of its first usable range."""
+    """One annual USD figure per posting: the midpoint of its first accepted range (rejected ones skipped)."""
     frame = con.execute(
         """
         SELECT posting_key, provenance, annual_usd_min, annual_usd_max
-        FROM posting_salaries WHERE enricher_version = ?
-        ORDER BY posting_key
+        FROM posting_salaries WHERE enricher_version = ? AND rejected_reason IS NULL
+        ORDER BY posting_key, n
         """,
         [enricher_version],
     ).df()
