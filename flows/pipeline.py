@@ -39,9 +39,20 @@ def collect_snapshot(db_path: str, run_id: str, limit: int | None = None) -> dic
 
 @task(name="collect-live")
 def collect_live(db_path: str, run_id: str, name: str) -> dict[str, Any]:
-    """One live source; its failure is reported in the summary and the run goes on."""
+    """One live source from sources.yaml ($SKILLPULSE_SOURCES overrides the path); its failure is
+    reported in the summary and the run goes on. All sources of a run share one HTTP client."""
+    import os
+
+    from flows.sources.config import load_config
+    from flows.sources.runner import build_source, collect_source, runtime_for_run
+
+    config = load_config(os.environ.get("SKILLPULSE_SOURCES"))
+    if not config.source(name).enabled:
+        return {"source": name, "new": 0, "changed": 0, "unchanged": 0, "quarantined": 0, "error": None}
+    runtime = runtime_for_run(run_id, config.http)
     with Store(db_path) as store, progress_bar(f"collect {name}") as advance:
-        return steps.collect(store, LIVE_SOURCES[name](), run_id, advance).as_dict()
+        source = build_source(name, config, runtime)
+        return collect_source(store, source, run_id, advance, batch_size=config.batch_size).as_dict()
 
 
 @task(name="extract-skills")

@@ -6,12 +6,17 @@ imports :mod:`flows.sources.base`, and the registry imports every source module)
 
 from __future__ import annotations
 
+import atexit
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
+from flows.http import FetchSettings, Runtime
+from flows.sources import LIVE_SOURCES
 from flows.sources.base import Quarantined
+from flows.sources.config import CollectConfig
 from flows.sources.live import LiveSource, describe, error_kind
 from flows.store import Store, UpsertCounts
 
@@ -81,3 +86,37 @@ def collect_source(
     result.failure_kinds += source.report.failure_kinds
     result.not_modified = source.report.not_modified
     return result
+
+
+# -- one runtime (one AsyncClient) per run, shared by every source of that run ----------------------------
+_RUNTIMES: dict[str, Runtime] = {}
+
+
+def runtime_for_run(run_id: str, settings: FetchSettings) -> Runtime:
+    """The run's fetcher runtime; a new run closes the previous run's, and exit closes the last."""
+    if run_id not in _RUNTIMES:
+        close_runtimes()
+        _RUNTIMES[run_id] = Runtime(settings)
+    return _RUNTIMES[run_id]
+
+
+def close_runtimes() -> None:
+    while _RUNTIMES:
+        _RUNTIMES.popitem()[1].close()
+
+
+atexit.register(close_runtimes)
+
+
+def build_source(
+    name: str, config: CollectConfig, runtime: Runtime, since: date | datetime | None = None
+) -> LiveSource:
+    """Construct a registered live source from its ``sources.yaml`` entry."""
+    factory = LIVE_SOURCES.get(name)
+    if factory is None:
+        raise KeyError(f"no live source {name!r}; known: {', '.join(sorted(LIVE_SOURCES))}")
+    return factory(config.source(name), runtime, since=since)  # type: ignore[return-value]
+
+
+def enabled_sources(config: CollectConfig) -> list[str]:
+    return [name for name, entry in config.sources.items() if entry.enabled and name in LIVE_SOURCES]

@@ -41,3 +41,21 @@ def make_config(server: LoopbackServer, tmp_path: Path):
 def store(tmp_path: Path) -> Iterator[Store]:
     with Store(tmp_path / "test.duckdb") as s:
         yield s
+
+
+@pytest.fixture
+def write_config(server: LoopbackServer, tmp_path: Path):
+    """Write a sources.yaml pointing at the loopback server; returns its path."""
+    import yaml
+
+    def write(sources: dict | None = None, **http_overrides) -> Path:
+        path = tmp_path / "sources.yaml"
+        data = {
+            "http": http_settings(tmp_path / "http_cache.sqlite", **http_overrides),
+            "sources": sources if sources is not None else source_settings(server),
+            "batch_size": 50,
+        }
+        path.write_text(yaml.safe_dump(data), encoding="utf-8")
+        return path
+
+    return write
