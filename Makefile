@@ -7,7 +7,7 @@ STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 RUN_ARGS ?= --offline
 
-.PHONY: run test lint bench clean chromium
+.PHONY: run test lint bench clean chromium eval
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,12 @@ test: $(STAMP_DEV) chromium
 lint: $(STAMP_DEV)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Score the extractor on the development gold set (outside the repo) and keep the scores for the report.
+GOLD ?= ../shared/eval/dev_gold.jsonl
+eval: $(STAMP_RUN)
+	$(BIN)/skillpulse eval --gold $(GOLD) --no-errors
+	$(BIN)/skillpulse eval --gold $(GOLD) --json --no-errors > data/extractor_eval.json
 
 bench: $(STAMP_DEV)
 	for script in benchmarks/*.py; do $(BIN)/python $$script || exit 1; done
