@@ -81,22 +81,29 @@ def _posted_on(value: Any) -> date | None:
     return None
 
 
+def _str(value: Any) -> str | None:
+    """A non-empty stripped string, or None (JSON null, NaN from a data frame, numbers by mistake)."""
+    return value.strip() or None if isinstance(value, str) else None
+
+
 def _as_list(value: Any) -> list[str]:
     if not value:
         return []
     if isinstance(value, str):
         return [value]
-    return [str(v) for v in value if v]
+    if not isinstance(value, list | tuple):
+        return []
+    return [str(v) for v in value if isinstance(v, str) and v]
 
 
 def enrich(record: dict[str, Any]) -> Enrichment:
     """Enrich one record: ``{"id", "text", "title"?, "company"?, "location"?, "source"?}`` plus, from the
     pipeline, optional ``pay``, ``attributes``, ``locations``, ``remote`` and ``posted_at``."""
-    text = to_text(record.get("text") or "", is_html=record.get("text_is_html", True))
-    title = (record.get("title") or "").strip() or None
+    text = to_text(_str(record.get("text")) or "", is_html=record.get("text_is_html", True))
+    title = _str(record.get("title"))
     header = hn_header(text) if not title else ""
     segments = header_segments(header) if header else []
-    company = (record.get("company") or "").strip() or (hn_company(header) if header else None)
+    company = _str(record.get("company")) or (hn_company(header) if header else None)
 
     roles = classify_title(title) if title else hn_roles(text)
     seniority = classify_seniority(title or header, text)

@@ -174,9 +174,7 @@ _RULES: dict[str, list[tuple[str, int]]] = {
         (r"\bplatform\b|\bsoftware\b|\bapps?\b|developers", 1),
     ],
 }  # fmt: skip
-_COMPILED = {
-    industry: [(re.compile(p, re.IGNORECASE), w) for p, w in rules] for industry, rules in _RULES.items()
-}
+_COMPILED = {industry: [(re.compile(p), w) for p, w in rules] for industry, rules in _RULES.items()}
 # Benefits sections mention health insurance and 401k; they say nothing about the employer's industry.
 _BENEFITS = re.compile(
     r"health(?:care)?,? (?:dental|vision|insurance|benefits|coverage|plan)|medical,? dental|"
@@ -226,7 +224,7 @@ def from_text(text: str | None, limit: int = 1200) -> str | None:
     """Best-scoring industry in the company's self-description (the text's opening), if it clears a bar."""
     if not text:
         return None
-    opening = _BENEFITS.sub(" ", text[:limit])
+    opening = _BENEFITS.sub(" ", text[:limit].lower())  # patterns are lower case: faster than IGNORECASE
     scores: dict[str, int] = {}
     for industry, rules in _COMPILED.items():
         score = 0
