@@ -63,26 +63,43 @@ class HackerNewsSource(LiveSource):
         ]
 
     async def discover(self, fetcher: Fetcher, first: str) -> dict[str, int]:
-        """Month → story id of every whoishiring thread back to ``first`` (newest first)."""
+        """Month → story id of every whoishiring thread back to ``first``.
+
+        Page 0 says how many pages there are; later pages are read a few at a time (the host's
+        concurrency), newest first, until one reaches back past ``first``.
+        """
         threads: dict[str, int] = {}
-        for page in range(settings.MAX_SEARCH_PAGES):
-            data, _ = await self.get_json(
-                fetcher,
-                f"{self.base_url}/{settings.SEARCH_PATH}",
-                params={**settings.SEARCH_QUERY, "page": page},
-            )
-            if not isinstance(data, dict) or not isinstance(data.get("hits"), list):
-                raise SchemaError("hn search: expected an object with a 'hits' list")
-            oldest = None
-            for hit in data["hits"]:
-                title = hit.get("title") or ""
-                month = thread_month(title, hit.get("created_at_i") or hit.get("created_at"))
-                oldest = month if oldest is None or (month and month < oldest) else oldest
-                if title.lower().startswith(settings.THREAD_TITLE) and month and month not in threads:
-                    threads[month] = int(hit.get("objectID") or hit.get("story_id"))
-            if not data["hits"] or page + 1 >= int(data.get("nbPages") or 0) or (oldest and oldest < first):
-                break
+        data = await self._search_page(fetcher, 0)
+        done = self._read_hits(data, threads, first)
+        pages = min(int(data.get("nbPages") or 0), settings.MAX_SEARCH_PAGES)
+        window = max(1, self.host_policy.concurrency)
+        page = 1
+        while not done and page < pages:
+            batch = range(page, min(page + window, pages))
+            results = await asyncio.gather(*(self._search_page(fetcher, n) for n in batch))
+            for result in results:
+                done = self._read_hits(result, threads, first) or done
+            page += window
         return threads
+
+    async def _search_page(self, fetcher: Fetcher, page: int) -> dict[str, Any]:
+        url = f"{self.base_url}/{settings.SEARCH_PATH}"
+        data, _ = await self.get_json(fetcher, url, params={**settings.SEARCH_QUERY, "page": page})
+        if not isinstance(data, dict) or not isinstance(data.get("hits"), list):
+            raise SchemaError("hn search: expected an object with a 'hits' list")
+        return data
+
+    @staticmethod
+    def _read_hits(data: dict[str, Any], threads: dict[str, int], first: str) -> bool:
+        """Record the monthly threads on one page; True once the page reaches back past ``first``."""
+        oldest = None
+        for hit in data["hits"]:
+            title = hit.get("title") or ""
+            month = thread_month(title, hit.get("created_at_i") or hit.get("created_at"))
+            oldest = month if oldest is None or (month and month < oldest) else oldest
+            if title.lower().startswith(settings.THREAD_TITLE) and month and month not in threads:
+                threads[month] = int(hit.get("objectID") or hit.get("story_id"))
+        return not data["hits"] or bool(oldest and oldest < first)
 
     async def download(self, fetcher: Fetcher, unit: Unit) -> Listing:
         story_id = unit.params["id"]
