@@ -29,10 +29,7 @@ LIST_GAP = re.compile(rf"^{_SEP}$", re.IGNORECASE)
 LIST_GAP_WITH_ITEMS = re.compile(
     rf"^(?=[{_SEP_CHARS}])(?:{_SEP}(?:[A-Z][\w.+#]*|[a-z]+\d[\w.]*)){{1,3}}{_SEP}$"
 )
-URL_OR_EMAIL = re.compile(
-    r"(?:https?://|www\.)[^\s<>\"']+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|io|org|net|ai|co|dev)/\S*",
-    re.IGNORECASE,
-)
+URL_OR_EMAIL = re.compile(r"://|^www\.|@|\.(?:com|io|org|net|ai|co|dev|app|gov|edu)(?:/|$)", re.IGNORECASE)
 _SPACE = re.compile(r"[\s\-]+")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
@@ -163,15 +160,10 @@ class SkillMatcher:
         cands = self._raw(text)
         if not cands:
             return []
-        urls = (
-            [(m.start(), m.end()) for m in URL_OR_EMAIL.finditer(text)]
-            if ("/" in text or "@" in text)
-            else []
-        )
         kept: list[Candidate] = []
         doc_hits: dict[int, bool] = {}
         for c in cands:
-            if urls and any(a <= c.start and c.end <= b for a, b in urls):
+            if _in_url(text, c):
                 _reject(rejected, c)
                 continue
             if c.skill in self._exclude and self._excluded(text, c):
@@ -234,6 +226,21 @@ class SkillMatcher:
                 return False
             return n.accepted and n.skill != c.skill and self._evidence_ok[n.skill]
         return False
+
+
+_WS = re.compile(r"\s")
+
+
+def _in_url(text: str, c: Candidate) -> bool:
+    """Whether the whitespace-delimited chunk around ``c`` is a URL or e-mail address."""
+    lo = c.start
+    while lo > 0 and not text[lo - 1].isspace() and c.start - lo < 200:
+        lo -= 1
+    m = _WS.search(text, c.end)
+    hi = m.start() if m else len(text)
+    if lo == c.start and hi == c.end:
+        return False
+    return URL_OR_EMAIL.search(text[lo:hi].rstrip(".,;:)!?\"'")) is not None
 
 
 def _reject(rejected: list[Candidate] | None, c: Candidate) -> None:

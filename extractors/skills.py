@@ -27,6 +27,7 @@ from extractors.taxonomy import Taxonomy, load_taxonomy
 EXTRACTOR_CODE_VERSION = "2"
 SPANS_KEY = "skills"
 MENTIONS_KEY = "skillpulse_mentions"
+TEXT_KEY = "skillpulse_text"
 DEFAULT_TAXONOMY = Path(__file__).resolve().parent.parent / "skills_taxonomy.yaml"
 
 
@@ -68,7 +69,8 @@ class SkillComponent:
         return [Mention(c.skill, c.start, c.end, text[c.start : c.end]) for c in self.matcher.find(text)]
 
     def __call__(self, doc: Doc) -> Doc:
-        mentions = self.mentions(doc.text)
+        text = doc.user_data.pop(TEXT_KEY, None)
+        mentions = self.mentions(doc.text if text is None else text)
         spans = []
         for m in mentions:
             span = doc.char_span(m.start, m.end, label="SKILL", alignment_mode="expand")
@@ -78,7 +80,7 @@ class SkillComponent:
             doc.spans[self.spans_key] = spans
         else:
             doc.spans[self.spans_key] = [*doc.spans[self.spans_key], *spans]
-        doc.user_data[MENTIONS_KEY] = [(m.skill, m.start, m.end) for m in mentions]
+        doc.user_data[MENTIONS_KEY] = [(m.skill, m.start, m.end, m.text) for m in mentions]
         return doc
 
 
@@ -96,30 +98,74 @@ def doc_mentions(doc: Doc, spans_key: str = SPANS_KEY) -> list[Mention]:
     """Mentions of a processed doc, with exact character offsets when the component recorded them."""
     exact = doc.user_data.get(MENTIONS_KEY)
     if exact is not None:
-        return [Mention(s, a, b, doc.text[a:b]) for s, a, b in exact]
+        return [Mention(*m) for m in exact]
     return [Mention(s.id_, s.start_char, s.end_char, s.text) for s in doc.spans.get(spans_key, [])]
+
+
+class TextKeepingTokenizer:
+    """Wraps a tokenizer and leaves the input text on the doc for the component to read.
+
+    ``doc.text`` rebuilds the text token by token in Python: on a 1,500-character posting that costs more
+    than the tokenisation itself, so the extractor's own pipelines hand the component the original.
+    """
+
+    def __init__(self, tokenizer: Callable[[str], Doc]) -> None:
+        self.tokenizer = tokenizer
+
+    def __call__(self, text: str) -> Doc:
+        doc = self.tokenizer(text)
+        doc.user_data[TEXT_KEY] = text
+        return doc
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterator[Doc]:
+        for text in texts:
+            yield self(text)
+
+
+_WORKER: SkillExtractor | None = None
+
+
+def _init_worker(taxonomy_path: str) -> None:
+    global _WORKER
+    _WORKER = SkillExtractor(taxonomy_path)
+
+
+def _work(texts: list[str]) -> list[list[Mention]]:
+    assert _WORKER is not None
+    return list(_WORKER.extract_many(texts))
 
 
 class SkillExtractor:
     """Text in, mentions out: the library entry point the pipeline, CLI and eval share."""
 
-    def __init__(self, taxonomy_path: Path | str | None = None) -> None:
+    def __init__(self, taxonomy_path: Path | str | None = None, zh_segmenter: str = "char") -> None:
+        """``zh_segmenter``: "char" (default: matching is by character anyway, and it loads nothing) or
+        "jieba" (word tokens in ``doc`` for downstream components; loads a 0.5 s dictionary)."""
         self.taxonomy_path = str(taxonomy_path or DEFAULT_TAXONOMY)
+        self.zh_segmenter = zh_segmenter
         self.nlp = spacy.blank("en")
         self.component: SkillComponent = self.nlp.add_pipe(
             "skillpulse_skills", config={"taxonomy_path": self.taxonomy_path}
         )
+        self.nlp.tokenizer = TextKeepingTokenizer(self.nlp.tokenizer)
         self.taxonomy = self.component.taxonomy
         self.version = f"{EXTRACTOR_CODE_VERSION}-{self.component.taxonomy.version}"
         self._zh: Language | None = None
 
     @property
     def nlp_zh(self) -> Language:
-        """Chinese pipeline (jieba word segmentation), built on first Chinese text."""
+        """Chinese pipeline (``spacy.blank("zh")``), built on the first Chinese text."""
         if self._zh is None:
-            nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+            if self.zh_segmenter == "jieba":
+                import logging
+
+                import jieba
+
+                jieba.setLogLevel(logging.WARNING)
+            nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": self.zh_segmenter}}})
             comp = nlp.add_pipe("skillpulse_skills", config={"taxonomy_path": self.taxonomy_path})
             comp.matcher = self.component.matcher  # share the compiled taxonomy
+            nlp.tokenizer = TextKeepingTokenizer(nlp.tokenizer)
             self._zh = nlp
         return self._zh
 
@@ -132,21 +178,39 @@ class SkillExtractor:
     def extract_many(
         self, texts: Iterable[str], batch_size: int = 64, n_process: int = 1
     ) -> Iterator[list[Mention]]:
-        """Mentions per text, in input order; streams (one chunk of texts in memory at a time)."""
+        """Mentions per text, in input order; streams (one chunk of texts in memory at a time).
+
+        ``n_process > 1`` farms chunks out to worker processes that send back only the mentions (spaCy's
+        own multiprocessing would ship every token of every doc back).
+        """
+        if n_process > 1:
+            yield from self._extract_parallel(texts, batch_size, n_process)
+            return
         it = iter(texts)
-        chunk_size = max(batch_size, 1) * max(n_process, 1) * 4
+        chunk_size = max(batch_size, 1) * 4
         while chunk := list(itertools.islice(it, chunk_size)):
             zh = [i for i, t in enumerate(chunk) if has_cjk(t)]
             if not zh:
-                for doc in self.nlp.pipe(chunk, batch_size=batch_size, n_process=n_process):
+                for doc in self.nlp.pipe(chunk, batch_size=batch_size):
                     yield doc_mentions(doc)
                 continue
             zh_set = set(zh)
             en_docs = self.nlp.pipe(
-                (t for i, t in enumerate(chunk) if i not in zh_set),
-                batch_size=batch_size,
-                n_process=n_process,
+                (t for i, t in enumerate(chunk) if i not in zh_set), batch_size=batch_size
             )
             zh_docs = self.nlp_zh.pipe((chunk[i] for i in zh), batch_size=batch_size)
             for i in range(len(chunk)):
                 yield doc_mentions(next(zh_docs) if i in zh_set else next(en_docs))
+
+    def _extract_parallel(
+        self, texts: Iterable[str], batch_size: int, n_process: int
+    ) -> Iterator[list[Mention]]:
+        import multiprocessing as mp
+
+        method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+        it = iter(texts)
+        with mp.get_context(method).Pool(n_process, _init_worker, (self.taxonomy_path,)) as pool:
+            while window := list(itertools.islice(it, batch_size * n_process * 4)):
+                chunks = [window[i : i + batch_size] for i in range(0, len(window), batch_size)]
+                for result in pool.map(_work, chunks):
+                    yield from result

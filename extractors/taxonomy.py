@@ -143,7 +143,7 @@ def _lines(node: yaml.Node, path: tuple = (), out: dict | None = None) -> dict[t
 
 def _read(path: Path, raw: bytes) -> tuple[Any, dict[tuple, int], list[Problem]]:
     try:
-        loader = yaml.SafeLoader(raw)
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(raw)
         try:
             node = loader.get_single_node()
             data = loader.construct_document(node) if node is not None else None
@@ -376,20 +376,23 @@ def _semantic_problems(path: Path, data: dict, lines: dict[tuple, int]) -> list[
     return problems
 
 
-def check_taxonomy(path: Path | str) -> list[Problem]:
-    """Every problem in the file (empty when it is fine), in line order."""
-    path = Path(path)
+def _check(path: Path) -> tuple[list[Problem], Any, dict[tuple, int], bytes]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return [Problem(str(path), 0, None, f"cannot read: {exc.strerror or exc}")]
+        return [Problem(str(path), 0, None, f"cannot read: {exc.strerror or exc}")], None, {}, b""
     data, lines, problems = _read(path, raw)
     if problems:
-        return problems
+        return problems, data, lines, raw
     problems = _schema_problems(path, data, lines)
     if isinstance(data, dict):
         problems += _semantic_problems(path, data, lines)
-    return sorted(set(problems), key=lambda p: (p.line, p.message))
+    return sorted(set(problems), key=lambda p: (p.line, p.message)), data, lines, raw
+
+
+def check_taxonomy(path: Path | str) -> list[Problem]:
+    """Every problem in the file (empty when it is fine), in line order."""
+    return _check(Path(path))[0]
 
 
 def _skill(entry: dict, line: int) -> Skill:
@@ -426,13 +429,11 @@ def _skill(entry: dict, line: int) -> Skill:
 def load_taxonomy(path: Path | str) -> Taxonomy:
     """The taxonomy in ``path``; raises ``TaxonomyError`` listing every problem if there is any."""
     path = Path(path)
-    problems = check_taxonomy(path)
+    problems, data, lines, raw = _check(path)
     if problems:
         shown = "\n".join(f"  {p}" for p in problems[:20])
         more = f"\n  … and {len(problems) - 20} more" if len(problems) > 20 else ""
         raise TaxonomyError(f"{path}: {len(problems)} problem(s):\n{shown}{more}", problems)
-    raw = path.read_bytes()
-    data, lines, _ = _read(path, raw)
     skills = tuple(_skill(e, _line_for(lines, ("skills", i))) for i, e in enumerate(data["skills"]))
     groups = tuple(
         Group(g["id"], str(g.get("name", g["id"])), tuple(g.get("parents") or ()))
