@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import email.utils
+import itertools
 import json
 import random
 import sqlite3
@@ -23,8 +24,8 @@ import threading
 import time
 import zlib
 from collections.abc import Awaitable, Callable, Iterable, Iterator
-from concurrent.futures import Future
-from concurrent.futures import as_completed as futures_as_completed
+from concurrent.futures import FIRST_COMPLETED, Future
+from concurrent.futures import wait as futures_wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -419,16 +420,25 @@ class Runtime:
         return self.submit(coro).result()
 
     def as_completed(
-        self, jobs: Iterable[tuple[Any, Callable[[Fetcher], Awaitable[T]]]]
+        self, jobs: Iterable[tuple[Any, Callable[[Fetcher], Awaitable[T]]]], window: int = 16
     ) -> Iterator[tuple[Any, T | None, BaseException | None]]:
-        """Start every job at once (host limiters pace them); yield ``(key, result, error)`` as each ends."""
-        futures = {self.submit(make(self.fetcher)): key for key, make in jobs}
+        """Run jobs, at most ``window`` in flight (host limiters pace them further), and yield
+        ``(key, result, error)`` as each ends; the window bounds the bodies held in memory."""
+        pending = iter(jobs)
+        running: dict[Future[T], Any] = {}
         try:
-            for future in futures_as_completed(futures):
-                error = future.exception()
-                yield futures[future], (None if error else future.result()), error
+            while True:
+                for key, make in itertools.islice(pending, max(0, window - len(running))):
+                    running[self.submit(make(self.fetcher))] = key
+                if not running:
+                    return
+                done, _ = futures_wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    key = running.pop(future)
+                    error = future.exception()
+                    yield key, (None if error else future.result()), error
         finally:
-            for future in futures:
+            for future in running:
                 future.cancel()
 
     def close(self) -> None:

@@ -8,6 +8,8 @@ listing was freshly downloaded (not a 304, not cut short) may close the postings
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -129,13 +131,21 @@ class LiveSource:
             if posting is None or posting.source_id in seen:
                 continue  # a listing that repeats a posting (pages shifted while paging): first copy wins
             seen.add(posting.source_id)
+            posting.attributes.setdefault("raw_sha256", raw_hash(posting.raw))
             if unit.scope is not None:
                 posting.attributes.setdefault("board", unit.scope)
             if self.since and posting.posted_at and posting.posted_at < self.since:
                 continue
             yield posting
-        if unit.scope is not None and listing.complete and not listing.not_modified:
+        # An empty "complete" listing is more often an API hiccup than an emptied board: close nothing.
+        if unit.scope is not None and listing.complete and not listing.not_modified and seen:
             self.report.complete[unit.scope] = seen
+
+
+def raw_hash(raw: Any) -> str:
+    """SHA-256 of the raw payload (canonical JSON): tells a re-fetch of the same bytes from a new one."""
+    canonical = json.dumps(raw, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def _bind(download: Callable[[Fetcher, Unit], Any], unit: Unit) -> Callable[[Fetcher], Any]:

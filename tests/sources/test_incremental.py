@@ -126,3 +126,18 @@ def test_a_source_without_network_is_reported_in_one_line(store, make_config, tm
         config.sources["greenhouse"].base_url = dead
         result = collect(store, config, "greenhouse")
     assert result.offline and result.counts.new == 0 and len(result.failed) == 2
+
+
+def test_an_empty_listing_closes_nothing(store, make_config, server):
+    config = make_config()
+    collect(store, config, "greenhouse")
+    server.static(LUNO, json_bytes({"jobs": [], "meta": {"total": 0}}))
+    result = collect(store, config, "greenhouse", run_id="run-2")
+    assert result.closed == 0 and not result.failed
+    assert all(r["closed_at"] is None for r in rows(store, "greenhouse").values())
+
+
+def test_raw_payload_hash_is_recorded(store, make_config):
+    collect(store, make_config(), "lever")
+    attributes = [json.loads(r["attributes"]) for r in rows(store, "lever").values()]
+    assert all(len(a["raw_sha256"]) == 64 for a in attributes)
