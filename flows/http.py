@@ -66,6 +66,7 @@ class FetchSettings:
     contact: str = DEFAULT_CONTACT
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
+    total_timeout: float = 300.0  # a server trickling bytes never trips the read timeout; this stops it
     retries: int = 4
     backoff_base: float = 1.0
     backoff_max: float = 60.0
@@ -270,7 +271,7 @@ class Fetcher:
             try:
                 async with limiter.semaphore:
                     await limiter.wait_turn()
-                    response = await self._get_once(full_url, headers)
+                    response = await self._get_with_deadline(full_url, headers)
             except FetchError as exc:
                 if exc.kind not in ("network", "timeout") or attempt >= self._retries_for(exc):
                     raise
@@ -326,6 +327,14 @@ class Fetcher:
         if remaining is not None and remaining.strip().isdigit() and int(remaining) <= 0 and reset:
             with contextlib.suppress(ValueError):
                 limiter.pause_until(time.monotonic() + float(reset))
+
+    async def _get_with_deadline(self, url: str, headers: dict[str, str]) -> Response:
+        try:
+            return await asyncio.wait_for(self._get_once(url, headers), self.settings.total_timeout)
+        except TimeoutError as exc:
+            raise FetchError(
+                url, "timeout", f"no complete answer in {self.settings.total_timeout:.0f}s"
+            ) from exc
 
     async def _get_once(self, url: str, headers: dict[str, str]) -> Response:
         self.requests += 1

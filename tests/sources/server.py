@@ -51,6 +51,7 @@ class Reply:
     truncate_to: int | None = None  # send only this many body bytes, then close (Content-Length lies)
     conditional: bool = True
     omit_length: bool = False  # no Content-Length: the body ends when the connection closes
+    trickle: float = 0.0  # seconds between 100-byte pieces of the body
 
 
 Handler = Callable[[Request], Reply]
@@ -166,7 +167,13 @@ class LoopbackServer:
                 h.send_header("Connection", "close")
             h.end_headers()
             if status != 304:
-                h.wfile.write(body if reply.truncate_to is None else body[: reply.truncate_to])
+                payload = body if reply.truncate_to is None else body[: reply.truncate_to]
+                step = 100 if reply.trickle else max(1, len(payload))
+                for start in range(0, len(payload), step):
+                    if reply.trickle and self.stopping.wait(reply.trickle):
+                        return
+                    h.wfile.write(payload[start : start + step])
+                    h.wfile.flush()
             if reply.truncate_to is not None or reply.omit_length:
                 h.close_connection = True
             h.wfile.flush()

@@ -99,6 +99,14 @@ def test_stalled_response_times_out(bare_server, tmp_path):
     assert len(bare_server.hits("/jobs")) == 2  # retried once, then gave up
 
 
+def test_trickling_response_hits_the_total_deadline(bare_server, tmp_path):
+    bare_server.route("/jobs", sequence(Reply(body=b"[" + b"0," * 5000 + b"0]", trickle=0.05)))
+    slow = settings(tmp_path, read_timeout=1.0, total_timeout=0.5, retries=0)
+    with Runtime(slow) as runtime, pytest.raises(FetchError) as info:
+        get(runtime, bare_server.url("/jobs"))
+    assert info.value.kind == "timeout" and "no complete answer" in str(info.value)
+
+
 def test_truncated_json_is_refused_not_retried(bare_server, tmp_path):
     body = fixture_bytes(GREENHOUSE)
     bare_server.route("/jobs", sequence(Reply(body=body[: len(body) // 2])))
