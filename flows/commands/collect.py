@@ -52,9 +52,9 @@ def collect(
 ) -> None:
     """Collect postings from the public job APIs (Greenhouse, Lever, Ashby, HN, ...) into the store.
 
-    Only what changed is downloaded (ETag / Last-Modified) and written: new postings are inserted,
-    changed ones versioned, and postings gone from a fully fetched board get a closed date. A source that
-    fails is reported and the others carry on; its earlier data stays.
+    Only what changed is downloaded (ETag / Last-Modified) and written.
+    New postings are inserted, changed ones versioned; postings gone from a fully fetched board are closed.
+    A source that fails is reported and the others carry on; its earlier data stays.
     """
     from flows.progress import console as progress_console
     from flows.settings import default_db_path
@@ -82,10 +82,10 @@ def collect(
             result = _collect_one(store, live, run_id, batch_size or settings.batch_size, interactive)
             results.append(result)
             if result.offline:
-                console.print(_offline_line(name, live.base_url), highlight=False)
+                console.print(_offline_line(name, live.base_url), highlight=False, soft_wrap=True)
             else:
                 for line in result.failed[:5] + ([result.error] if result.error else []):
-                    console.print(f"[yellow]{name}[/yellow]: {line}", highlight=False)
+                    console.print(f"[yellow]{name}[/yellow]: {line}", highlight=False, soft_wrap=True)
         summary = {"collected": [r.as_dict() for r in results]}
         store.finish_run(run_id, "completed", summary)
     console.print(_table(results))
