@@ -6,8 +6,8 @@ strongest first:
 * ``same_item``: two sources carry the same HN comment (``hn:123`` and ``hn_structured:123``);
 * ``exact``: identical description after normalising case, whitespace and URLs (content hash);
 * ``near``: shingled MinHash (word 5-grams, 64 permutations, LSH 16 bands x 4 rows) finds candidate
-  pairs, kept when the estimated Jaccard similarity is at least ``NEAR_JACCARD`` and the companies and
-  titles do not contradict each other (a template reused for two different roles is two jobs);
+  pairs, kept when the estimated Jaccard similarity is at least ``NEAR_JACCARD`` and the companies,
+  titles and role families do not contradict each other (a template reused for two roles is two jobs);
 * ``key``: same normalised company + title + location, when one copy has no text to compare
   (structured rows) or the texts are at least ``KEY_JACCARD`` similar.
 
@@ -50,6 +50,7 @@ class DedupeItem:
     title: str | None = None
     location: str | None = None
     item_id: str | None = None  # an id two sources share (an HN comment id)
+    roles: tuple[str, ...] = ()  # role families: a template reused for another role is another job
 
 
 def normalise(text: str | None) -> str:
@@ -144,6 +145,7 @@ def find_duplicates(items: Iterable[DedupeItem]) -> dict[str, tuple[str, str | N
 
     companies = {i.key: normalise(i.company) for i in items}
     titles = {i.key: normalise_title(i.title) for i in items}
+    roles = {i.key: ",".join(sorted(set(i.roles) - {"other"})) for i in items}
     sigs: dict[str, np.ndarray] = {}
     for item in items:
         sig = signature(item.text)
@@ -164,6 +166,8 @@ def find_duplicates(items: Iterable[DedupeItem]) -> dict[str, tuple[str, str | N
                     continue
                 checked.add(pair)
                 if not (_compatible(companies[a], companies[b]) and _compatible(titles[a], titles[b])):
+                    continue
+                if not _compatible(roles[a], roles[b]):
                     continue
                 if similarity(sigs[a], sigs[b]) >= NEAR_JACCARD:
                     link(a, b, "near")

@@ -109,8 +109,10 @@ def enrich(record: dict[str, Any]) -> Enrichment:
     seniority = classify_seniority(title or header, text)
 
     places = _as_list(record.get("locations")) + _as_list(record.get("location"))
-    # The first header segment is the company ("Paris Baguette"), not a place.
-    place = countries_and_city(location_strings(places, segments[1:], text))
+    # The first header segment is usually the company ("Paris Baguette"), not a place; old threads open
+    # with the place instead ("Fremont, CA - Redwood Systems"), which a comma or slash gives away.
+    first = segments[:1] if segments and re.search(r",|/", segments[0]) else []
+    place = countries_and_city(location_strings(places, first + segments[1:], text))
     terms = " | ".join([*places, header, title or ""])
     remote = remote_mode(terms, text, record.get("remote"))
 

@@ -162,7 +162,8 @@ def parse_place(text: str | None) -> Place:
 
 _NOISE = re.compile(
     r"\b(?:only|remote|based|preferred|hybrid|on-?site|full[- ]?time|part[- ]?time|office|hq|in|near|"
-    r"from|anywhere|within|greater|metro|downtown|visa|ok|area|region)\b",
+    r"from|anywhere|within|greater|metro|downtown|visa|ok|area|region|with|at|our|the|e\.g|south|north|"
+    r"east|west|central|northern|southern)\b",
     re.IGNORECASE,
 )
 _CITY_STATE = re.compile(r"^([A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,2}) ([A-Z]{2})$")

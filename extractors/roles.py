@@ -129,16 +129,30 @@ _PROSE = re.compile(
     re.IGNORECASE,
 )
 _HIRING = re.compile(
-    r"(?:hiring|looking for|seeking|searching for|open (?:positions?|roles?)|positions?:|roles?:|"
-    r"openings?:|we need)[^.\n]{0,120}",
+    r"(?:hiring|looking for|looking to (?:add|hire)|seeking|searching for|open (?:positions?|roles?)|"
+    r"positions?:|roles?:|openings?:|we need|\bas an? |join (?:us|our team) as)[^.\n]{0,120}",
     re.IGNORECASE,
 )
 _URL = re.compile(r"https?://\S+|www\.\S+")
 
 
+_COUNTER_LINE = re.compile(r"[\d/ ().#-]{0,8}")  # "1/2" above a comment split in two parts
+
+
 def hn_header(text: str) -> str:
-    """First line of an HN comment: by convention "Company | Role | Location | ..."."""
-    return text.strip().split("\n", 1)[0][:300]
+    """The header of an HN comment: by convention "Company | Role | Location | ..." on the first line.
+
+    A leading "1/2" line is skipped, and a next line that continues the header ("| ONSITE | Raleigh, NC")
+    is joined to it.
+    """
+    lines = [line.strip() for line in (text or "").strip().split("\n") if line.strip()]
+    i = 0
+    while i < len(lines) - 1 and _COUNTER_LINE.fullmatch(lines[i]):
+        i += 1
+    header = lines[i] if lines else ""
+    if i + 1 < len(lines) and lines[i + 1].startswith("|"):
+        header = f"{header} {lines[i + 1]}"
+    return header[:300]
 
 
 def header_segments(header: str) -> list[str]:

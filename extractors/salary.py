@@ -101,7 +101,7 @@ _MULT = r"\s?(?:k|K|thousand)\b"
 _BIG = r"\s?(?:m|mm|M|MM|million|b|bn|B|billion)\b"
 # "and" separates a range only after "between" (conditional group), else "$150k and $10k budget" is one.
 _SEP = r"(?:\s*(?:-|–|—|to|~)\s*|(?(between)\s+and\s+|(?!)))"
-_CUR_POST = rf"(?:\s?\(?(?:{_CODE}|{_SYM}|CHF)(?![a-z])\)?)"
+_CUR_POST = rf"(?:\s?\(?(?:(?i:{_CODE})|{_SYM}|CHF)(?![a-z])\)?)"
 _CUR_CHARS = "$£€¥₹ "
 _LAKH = r"\s?(?:LPA|lpa|L|lakhs?|lacs?)\b"
 _AMOUNT = re.compile(
@@ -128,13 +128,14 @@ _PERIOD_WORD = {
 }  # fmt: skip
 _NOT_SALARY_BEFORE = re.compile(
     r"(?:sign[- ]?on|signing|bonus(?:es)?|relocation|stipend|allowance|budget|raised?|funding|funded|"
-    r"revenue|valuation|\barr\b|series [a-e]|invest\w*|grant|credits?|equity|401\(?k|reimburse\w*|"
-    r"worth|costs?|prize|award|spend|saved?|savings|fee|price|\bover\b|\bmore than\b)\W{0,3}"
+    r"revenue|valuation|\barr\b|series [a-e]|invest\w*|grant|credits?|equity (?:of|worth|grant)|401\(?k|"
+    r"reimburse\w*|worth|costs?|prize|award|spend|saved?|savings|fee|price|\bover\b|\bmore than\b)"
+    r"[ \t:~]{0,3}"
     r"(?:(?:up to|of|about|around|roughly|approx\.?|~|in|at least|over)\s*)?$",
     re.IGNORECASE,
 )
 _NOT_SALARY_AFTER = re.compile(
-    rf"^\s*(?:(?:{_CODE})\s*)?(?:in\s+|of\s+|annual\s+|yearly\s+|cash\s+|one[- ]time\s+)?"
+    rf"^[ \t]*(?:(?:{_CODE})[ \t]*)?(?:in\s+|of\s+|annual\s+|yearly\s+|cash\s+|one[- ]time\s+)?"
     r"(?:sign[- ]?on|signing|bonus|equity|stock|rsus?|options|relocation|stipend|budget|credits?|"
     r"allowance|funding|revenue|arr\b|valuation|seed|series|in funding|raised|users|customers|"
     r"gift|grant|prize|per (?:user|seat|customer|employee)|learning|education|home office)",
@@ -154,7 +155,7 @@ _PERK_AFTER = re.compile(
 )
 _CONTEXT = re.compile(
     r"salar|\bpay\b|paid|comp\b|compensation|\bbase\b|\bote\b|\brange\b|per annum|\bannual|"
-    r"\brate\b|\bwage|\$|£|€|package|\btc\b",
+    r"\brate\b|\bwage|\$|£|€|package|\btc\b|\+ ?equity|\bbenefits\b|\bdoe\b|/yr|per year|a year|annually",
     re.IGNORECASE,
 )
 _PERCENT_AFTER = re.compile(r"^\s*%")

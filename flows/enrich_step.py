@@ -216,12 +216,14 @@ def _write_batch(store: Store, version: str, frame: pd.DataFrame) -> None:
 def _dedupe_items(store: Store, version: str) -> Iterator[dedupe.DedupeItem]:
     cur = store.con.execute(
         "SELECT p.posting_key, p.source, p.source_id, p.text, COALESCE(p.company, e.company_norm), p.title, "
-        "p.locations::VARCHAR FROM postings p JOIN posting_enrichment e "
+        "p.locations::VARCHAR, (SELECT string_agg(r.role, ',') FROM posting_roles r "
+        "  WHERE r.posting_key = p.posting_key AND r.enricher_version = e.enricher_version) "
+        "FROM postings p JOIN posting_enrichment e "
         "ON e.posting_key = p.posting_key AND e.enricher_version = ?",
         [version],
     )
     while rows := cur.fetchmany(5_000):
-        for key, source, source_id, text, company, title, locs in rows:
+        for key, source, source_id, text, company, title, locs, roles_csv in rows:
             places = _json(locs) or []
             yield dedupe.DedupeItem(
                 key=key,
@@ -230,6 +232,7 @@ def _dedupe_items(store: Store, version: str) -> Iterator[dedupe.DedupeItem]:
                 title=title,
                 location=places[0] if places else None,
                 item_id=f"hn:{source_id}" if source in ("hn", "hn_structured") else None,
+                roles=tuple((roles_csv or "").split(",")) if roles_csv else (),
             )
 
 

@@ -109,6 +109,14 @@ def test_hn_headers_and_role_lines(text: str, expected: list[str]) -> None:
     assert hn_roles(text) == expected
 
 
+def test_hn_header_skips_part_counter_and_joins_continuation() -> None:
+    from extractors.roles import hn_header
+
+    assert hn_header("1/2\nLloyds Banking Group | Bristol, London | Full-time\nWe are").startswith("Lloyds")
+    text = "Atomic Object | Senior Software Developer & Consultant\n| ONSITE | Full Time | Raleigh, NC\nhttps://x"
+    assert hn_header(text).endswith("Raleigh, NC")
+
+
 def test_classify_posting_prefers_title() -> None:
     assert classify_posting("Data Scientist", "Acme | Backend Engineer | NYC") == ["data_scientist"]
     assert classify_posting(None, "Acme | Backend Engineer | NYC") == ["software_engineer"]
