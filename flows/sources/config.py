@@ -34,7 +34,7 @@ class SourceConfig:
     def get(self, key: str, default: Any = None) -> Any:
         return self.options.get(key, default)
 
-    def list(self, key: str) -> list[Any]:
+    def as_list(self, key: str) -> list[Any]:
         value = self.options.get(key) or []
         return list(value) if isinstance(value, list | tuple) else [value]
 

@@ -25,7 +25,7 @@ class AshbySource(LiveSource):
     policy = settings.POLICY
 
     def units(self) -> list[Unit]:
-        return [Unit(f"ashby:{org}", scope=str(org)) for org in self.config.list("boards")]
+        return [Unit(f"ashby:{org}", scope=str(org)) for org in self.config.as_list("boards")]
 
     async def download(self, fetcher: Fetcher, unit: Unit) -> Listing:
         url = f"{self.base_url}/{unit.scope}"

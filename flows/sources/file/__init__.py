@@ -56,7 +56,7 @@ class FileSource(LiveSource):
     name = "file"
 
     def units(self) -> list[Unit]:
-        return [Unit(f"file:{p}", params={"path": str(p)}) for p in self.config.list("path")]
+        return [Unit(f"file:{p}", params={"path": str(p)}) for p in self.config.as_list("path")]
 
     async def download(self, fetcher: Fetcher, unit: Unit) -> Listing:
         path = Path(unit.params["path"]).expanduser()

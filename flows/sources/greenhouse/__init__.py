@@ -19,7 +19,7 @@ class GreenhouseSource(LiveSource):
     policy = settings.POLICY
 
     def units(self) -> list[Unit]:
-        return [Unit(f"greenhouse:{token}", scope=str(token)) for token in self.config.list("boards")]
+        return [Unit(f"greenhouse:{token}", scope=str(token)) for token in self.config.as_list("boards")]
 
     async def download(self, fetcher: Fetcher, unit: Unit) -> Listing:
         url = f"{self.base_url}/{settings.JOBS_PATH.format(token=unit.scope)}"

@@ -74,8 +74,8 @@ class JsonLdSource(LiveSource):
     policy = settings.POLICY
 
     def units(self) -> list[Unit]:
-        urls = [str(u) for u in self.config.list("urls")]
-        for sitemap in self.config.list("sitemaps"):
+        urls = [str(u) for u in self.config.as_list("urls")]
+        for sitemap in self.config.as_list("sitemaps"):
             try:
                 urls += self.runtime.run(self._sitemap(self.runtime.fetcher, str(sitemap)))
             except FetchError as exc:

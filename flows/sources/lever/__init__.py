@@ -29,7 +29,7 @@ class LeverSource(LiveSource):
     policy = settings.POLICY
 
     def units(self) -> list[Unit]:
-        return [Unit(f"lever:{site}", scope=str(site)) for site in self.config.list("sites")]
+        return [Unit(f"lever:{site}", scope=str(site)) for site in self.config.as_list("sites")]
 
     async def download(self, fetcher: Fetcher, unit: Unit) -> Listing:
         size = int(self.config.get("page_size", settings.PAGE_SIZE))

@@ -26,7 +26,7 @@ class SmartRecruitersSource(LiveSource):
     policy = settings.POLICY
 
     def units(self) -> list[Unit]:
-        return [Unit(f"smartrecruiters:{c}", scope=str(c)) for c in self.config.list("companies")]
+        return [Unit(f"smartrecruiters:{c}", scope=str(c)) for c in self.config.as_list("companies")]
 
     async def download(self, fetcher: Fetcher, unit: Unit) -> Listing:
         size = min(100, int(self.config.get("page_size", settings.PAGE_SIZE)))

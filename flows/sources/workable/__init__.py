@@ -35,7 +35,7 @@ class WorkableSource(LiveSource):
     policy = settings.POLICY
 
     def units(self) -> list[Unit]:
-        return [Unit(f"workable:{a}", scope=str(a)) for a in self.config.list("accounts")]
+        return [Unit(f"workable:{a}", scope=str(a)) for a in self.config.as_list("accounts")]
 
     def record_id(self, record: Any) -> str | None:
         return record.get("shortcode") if isinstance(record, dict) else None
