@@ -138,10 +138,23 @@ _NOT_SALARY_AFTER = re.compile(
     rf"^[ \t]*(?:(?:{_CODE})[ \t]*)?(?:in\s+|of\s+|annual\s+|yearly\s+|cash\s+|one[- ]time\s+)?"
     r"(?:sign[- ]?on|signing|bonus|equity|stock|rsus?|options|relocation|stipend|budget|credits?|"
     r"allowance|funding|revenue|arr\b|valuation|seed|series|in funding|raised|users|customers|"
-    r"gift|grant|prize|per (?:user|seat|customer|employee)|learning|education|home office)",
+    r"gift|grant|prize|per (?:user|seat|customer|employee)|learning|education|home office|orders?\b|"
+    r"deals?\b|contracts? (?:value|worth)|investment|loan|purchase|spend|tons?\b|stars\b|downloads|"
+    r"signups|subscribers|members|followers|visitors|installs|developers|employees|companies|businesses)",
     re.IGNORECASE,
 )
-_UP_TO = re.compile(r"(?:up\s*to|upto|max(?:imum)?(?: of)?|as much as)\s*$", re.IGNORECASE)
+# A figure with no currency ("120-150k") counts only before words that can follow a pay figure.
+_BARE_NEXT_WORDS = {
+    "base", "salary", "plus", "and", "to", "with", "equity", "per", "a", "an", "annually", "yearly", "annual",
+    "depending", "doe", "ote", "total", "tc", "gross", "net", "or", "for", "based", "range", "pa", "p",
+    "usd", "eur", "gbp", "cad", "chf", "aud", "dollars", "euros", "pounds", "year", "yr", "y", "brutto",
+    "bonus", "options", "stock", "benefits", "+", "negotiable", "dependent", "commensurate", "cash",
+}  # fmt: skip
+_NEXT_WORD = re.compile(r"^\+?[ \t]*([A-Za-z]+)")
+_UP_TO = re.compile(
+    r"(?:up[\s-]*to|upto|max(?:imum)?(?: of)?|as much as|(?:salary|pay|compensation)\s*:?\s*to)\s*$",
+    re.IGNORECASE,
+)
 _FROM = re.compile(r"(?:from|starting (?:at|from)|min(?:imum)?(?: of)?|at least)\s*$", re.IGNORECASE)
 _MIN_AFTER = re.compile(
     r"^(?:\s*(?:minimum|min\b|or more|and up)|"
@@ -155,7 +168,7 @@ _PERK_AFTER = re.compile(
 )
 _CONTEXT = re.compile(
     r"salar|\bpay\b|paid|comp\b|compensation|\bbase\b|\bote\b|\brange\b|per annum|\bannual|"
-    r"\brate\b|\bwage|\$|£|€|package|\btc\b|\+ ?equity|\bbenefits\b|\bdoe\b|/yr|per year|a year|annually",
+    r"\brate\b|\bwage|package|\btc\b|\+ ?equity|\bbenefits\b|\bdoe\b|/yr|per year|a year|annually",
     re.IGNORECASE,
 )
 _PERCENT_AFTER = re.compile(r"^\s*%")
@@ -244,10 +257,14 @@ def parse_text(
                     continue
             elif not (has_k and _CONTEXT.search(text[max(0, start - 80) : end + 40])):
                 continue
+            else:
+                nxt = _NEXT_WORD.match(after)
+                if nxt and nxt.group(1).lower() not in _BARE_NEXT_WORDS:
+                    continue  # "10k GitHub stars", "300k+ signups"
             currency = default_currency or "USD"
         if _NOT_SALARY_BEFORE.search(before) or _NOT_SALARY_AFTER.match(after):
             continue
-        if re.match(r"401\s?\(?k", text[start:end].lstrip(_CUR_CHARS)):
+        if re.match(r"401\s?\(?k", text[start:end].lstrip(_CUR_CHARS), re.IGNORECASE):
             continue  # a US retirement plan, not pay
         if not salary_field and _PERK_AFTER.match(after) and not _period_is_wage(after):
             continue
