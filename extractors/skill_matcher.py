@@ -57,6 +57,15 @@ class FormInfo:
     ambiguous: bool
 
 
+_GLOBAL_FLAGS = re.compile(r"^\(\?([aiLmsux]+)\)")
+
+
+def _scoped(pattern: str) -> str:
+    """``(?i)rest`` -> ``(?i:rest)``, so patterns with their own flags can share one alternation."""
+    m = _GLOBAL_FLAGS.match(pattern)
+    return f"(?{m.group(1)}:{pattern[m.end() :]})" if m else pattern
+
+
 def _trie_regex(keys: list[str]) -> str:
     """A regex matching exactly ``keys``, longest first at every branch, as a character trie."""
     trie: dict = {}
@@ -102,6 +111,14 @@ class SkillMatcher:
                 pattern = rf"(?<![{_WORD}])(?=({trie})(s?)(?![{_WORD}]))"
                 self._scans.append((re.compile(pattern, flags), table, bool(flags)))
         self._exclude = {s.id: [re.compile(p) for p in s.exclude] for s in taxonomy.skills if s.exclude}
+        # free-form patterns (phrasings no list of forms can hold) share one scan; group n -> skill
+        self._pattern_skills = [s.id for s in taxonomy.skills for _ in s.patterns]
+        joined = "|".join(f"({_scoped(p)})" for s in taxonomy.skills for p in s.patterns)
+        self._patterns = re.compile(joined) if joined else None
+        self._pattern_groups = [
+            1 + sum(re.compile(q).groups + 1 for q in [p for s in taxonomy.skills for p in s.patterns][:i])
+            for i in range(len(self._pattern_skills))
+        ]
         self._doc_rules = {
             s.id: [(set(r.forms), re.compile(r.document)) for r in s.exclude_in_document]
             for s in taxonomy.skills
@@ -128,6 +145,14 @@ class SkillMatcher:
                 prev = best.get(start)
                 if prev is None or end > prev.end:
                     best[start] = Candidate(info.skill.id, start, end, info.form, info.ambiguous)
+        if self._patterns is not None:
+            for m in self._patterns.finditer(text):
+                for skill, group in zip(self._pattern_skills, self._pattern_groups, strict=True):
+                    if m.start(group) >= 0:
+                        prev = best.get(m.start())
+                        if prev is None or m.end() > prev.end:
+                            best[m.start()] = Candidate(skill, m.start(), m.end(), "", False)
+                        break
         return [best[k] for k in sorted(best)]
 
     def _excluded(self, text: str, c: Candidate) -> bool:

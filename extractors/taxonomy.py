@@ -68,6 +68,7 @@ class Skill:
     parents: tuple[str, ...] = ()
     translations: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False, compare=False)
     crosswalk: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    patterns: tuple[str, ...] = ()
     examples_match: tuple[str, ...] = ()
     examples_no_match: tuple[str, ...] = ()
     line: int = 0
@@ -316,7 +317,9 @@ def _semantic_problems(path: Path, data: dict, lines: dict[tuple, int]) -> list[
                 )
             elif parent == sid:
                 problems.append(Problem(f, at("parents", j), sid, "a skill cannot be its own parent"))
-        regexes: list[tuple[str, int]] = []
+        regexes: list[tuple[str, int]] = [
+            (p, at("patterns", j)) for j, p in enumerate(entry.get("patterns") or [])
+        ]
         ctx = entry.get("context") or {}
         if isinstance(ctx, dict):
             for side in ("before", "after"):
@@ -358,7 +361,7 @@ def _semantic_problems(path: Path, data: dict, lines: dict[tuple, int]) -> list[
                 problems.append(
                     Problem(f, line, sid, f"regex {pattern!r} matches the empty string: it can never decide")
                 )
-        if not forms and not any(g.get("id") == sid for g in groups):
+        if not forms and not entry.get("patterns") and not any(g.get("id") == sid for g in groups):
             problems.append(
                 Problem(f, at(), sid, "no aliases, case_sensitive forms or translations: never matches")
             )
@@ -414,6 +417,7 @@ def _skill(entry: dict, line: int) -> Skill:
         context_before=tuple(ctx.get("before") or ()),
         context_after=tuple(ctx.get("after") or ()),
         context_list=bool(ctx.get("list", True)),
+        patterns=tuple(entry.get("patterns") or ()),
         exclude=tuple(r for r in entry.get("exclude") or () if isinstance(r, str)),
         exclude_in_document=rules,
         also={k: tuple(v) for k, v in (entry.get("also") or {}).items()},

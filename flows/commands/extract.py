@@ -89,7 +89,7 @@ def extract(
     from extractors.skills import SkillExtractor
     from extractors.taxonomy import TaxonomyError
 
-    err = Console(stderr=True)
+    err = Console(stderr=True, soft_wrap=True)
     if not input.exists():
         err.print(f"[red]No input file {input}[/red]")
         raise typer.Exit(2)

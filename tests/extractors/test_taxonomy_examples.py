@@ -8,9 +8,13 @@ from extractors.skills import DEFAULT_TAXONOMY
 from extractors.taxonomy import load_taxonomy
 
 TAXONOMY = load_taxonomy(DEFAULT_TAXONOMY)
-MATCH = [pytest.param(s.id, text, id=f"{s.id}+{text[:40]}") for s in TAXONOMY.skills for text in s.examples_match]
+MATCH = [
+    pytest.param(s.id, text, id=f"{s.id}+{text[:40]}") for s in TAXONOMY.skills for text in s.examples_match
+]
 NO_MATCH = [
-    pytest.param(s.id, text, id=f"{s.id}-{text[:40]}") for s in TAXONOMY.skills for text in s.examples_no_match
+    pytest.param(s.id, text, id=f"{s.id}-{text[:40]}")
+    for s in TAXONOMY.skills
+    for text in s.examples_no_match
 ]
 
 
