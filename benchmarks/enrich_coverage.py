@@ -16,6 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from extractors.salary import parse_pay  # noqa: E402
 from flows import enrich_step  # noqa: E402
 from flows.sources import snapshot  # noqa: E402
 from flows.sources.snapshot import SnapshotSource  # noqa: E402
@@ -110,8 +111,16 @@ def main() -> None:
             [enrich_step.ENRICHER_VERSION],
         ).fetchall()
         print("\nduplicate links by kind (postings joined to a group by):", kinds)
-        survey = store.con.execute("SELECT count(*) FROM survey_salaries").fetchone()[0]
-        print(f"survey rows (salary_in_usd, provenance 'survey', not postings): {survey}")
+        survey = SnapshotSource().survey()
+        accepted = sum(
+            1
+            for usd in survey["salary_in_usd"]
+            if any(x.rejected is None for x in parse_pay({"salary_in_usd": usd}))
+        )
+        print(
+            f"survey rows (respondents, not postings; provenance 'survey'): {len(survey)}, "
+            f"with a plausible salary_in_usd: {accepted}"
+        )
 
 
 if __name__ == "__main__":
