@@ -17,7 +17,7 @@ from prefect.runtime import flow_run
 
 from extractors.skills import SkillExtractor
 from extractors.taxonomy import load_taxonomy
-from flows import steps
+from flows import enrich_step, steps
 from flows.progress import progress_bar
 from flows.settings import TAXONOMY_PATH
 from flows.sources import LIVE_SOURCES
@@ -67,8 +67,10 @@ def extract_skills(db_path: str, taxonomy_path: str) -> dict[str, Any]:
 
 @task(name="enrich")
 def enrich(db_path: str) -> dict[str, Any]:
-    with Store(db_path) as store, progress_bar("enrich") as advance:
-        return steps.enrich(store, advance)
+    with Store(db_path) as store:
+        enrich_step.ensure_schema(store)
+        with progress_bar("enrich", total=len(enrich_step.pending(store))) as advance:
+            return enrich_step.enrich(store, advance)
 
 
 @task(name="report")
@@ -79,7 +81,7 @@ def report(db_path: str, out_dir: str, taxonomy_path: str, extractor_version: st
             store.con,
             load_taxonomy(taxonomy_path),
             extractor_version,
-            steps.ENRICHER_VERSION,
+            enrich_step.ENRICHER_VERSION,
             Path(out_dir),
             run_date=date.today(),
             summary=summary,

@@ -1,8 +1,9 @@
-"""The pipeline's steps as plain functions over a Store: Prefect tasks wrap them, tests call them directly.
+"""Collect and extract as plain functions over a Store: Prefect tasks wrap them, tests call them directly.
 
-Each step only does the work that is missing (postings not yet extracted with this extractor version,
-not yet enriched with this enricher version), in batches that commit one at a time, so a re-run after a
-crash resumes and a warm re-run is cheap.
+Enrichment lives in ``flows.enrich_step`` and the report in ``reports.build``.
+
+Each step only does the work that is missing (e.g. postings not yet extracted with this extractor version),
+in batches that commit one at a time, so a re-run after a crash resumes and a warm re-run is cheap.
 """
 
 from __future__ import annotations
@@ -15,12 +16,10 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
-from extractors.roles import classify_posting
 from extractors.skills import SkillExtractor
 from flows.sources.base import Posting, Quarantined, Source
 from flows.store import Store, UpsertCounts
 
-ENRICHER_VERSION = "roles-1"
 COLLECT_BATCH = 5_000
 EXTRACT_BATCH = 500
 
@@ -124,43 +123,3 @@ def extract(store: Store, extractor: SkillExtractor, progress: Progress | None =
         if progress:
             progress(len(rows))
     return {"extracted": done, "mentions": mentions_total, "pending_before": len(keys)}
-
-
-def enrich(store: Store, progress: Progress | None = None) -> dict[str, int]:
-    """Assign role families to postings that lack them for this enricher version."""
-    rows = store.con.execute(
-        """
-        SELECT p.posting_key, p.content_hash, p.title, p.text FROM postings p
-        LEFT JOIN enrichments e ON e.posting_key = p.posting_key AND e.enricher_version = ?
-        WHERE e.posting_key IS NULL OR e.content_hash <> p.content_hash
-        """,
-        [ENRICHER_VERSION],
-    ).fetchall()
-    now = datetime.now(UTC)
-    for chunk in _batched(rows, COLLECT_BATCH):
-        role_rows = [
-            (key, ENRICHER_VERSION, role)
-            for key, _, title, text in chunk
-            for role in classify_posting(title, text)
-        ]
-        store.con.execute("BEGIN TRANSACTION")
-        try:
-            store.con.register("chunk_keys", pd.DataFrame({"posting_key": [r[0] for r in chunk]}))
-            store.con.execute(
-                "DELETE FROM posting_roles WHERE enricher_version = ? "
-                "AND posting_key IN (SELECT posting_key FROM chunk_keys)",
-                [ENRICHER_VERSION],
-            )
-            store.con.unregister("chunk_keys")
-            store.con.executemany("INSERT OR IGNORE INTO posting_roles VALUES (?, ?, ?)", role_rows)
-            store.con.executemany(
-                "INSERT OR REPLACE INTO enrichments VALUES (?, ?, ?, ?)",
-                [(key, ENRICHER_VERSION, h, now) for key, h, _, _ in chunk],
-            )
-            store.con.execute("COMMIT")
-        except BaseException:
-            store.con.execute("ROLLBACK")
-            raise
-        if progress:
-            progress(len(chunk))
-    return {"enriched": len(rows)}

@@ -9,7 +9,7 @@ import pytest
 
 from extractors.skills import SkillExtractor
 from extractors.taxonomy import load_taxonomy
-from flows import steps
+from flows import enrich_step, steps
 from flows.settings import TAXONOMY_PATH
 from flows.sources.base import Posting
 from flows.sources.snapshot import SnapshotSource
@@ -46,11 +46,11 @@ def test_a_second_run_on_the_snapshot_adds_no_rows(db_path, extractor):
     with Store(db_path) as store:
         first = steps.collect(store, source, "run-1")
         steps.extract(store, extractor)
-        steps.enrich(store)
+        enrich_step.enrich(store)
         before = table_counts(store)
         second = steps.collect(store, source, "run-2")
         again = steps.extract(store, extractor)
-        steps.enrich(store)
+        enrich_step.enrich(store)
         after = table_counts(store)
     assert first.error is None and first.counts.new == before["postings"] > 100
     assert (second.counts.new, second.counts.changed) == (0, 0)
@@ -102,12 +102,12 @@ def test_the_report_is_written_and_its_numbers_come_from_its_table(db_path, extr
     with Store(db_path) as store:
         steps.collect(store, ListSource(postings), "r1")
         steps.extract(store, extractor)
-        steps.enrich(store)
+        enrich_step.enrich(store)
         paths = build_report(
             store.con,
             load_taxonomy(TAXONOMY_PATH),
             extractor.version,
-            steps.ENRICHER_VERSION,
+            enrich_step.ENRICHER_VERSION,
             tmp_path / "reports",
             run_date=date(2026, 11, 24),
         )
