@@ -14,7 +14,7 @@ from typing import Any
 from extractors.html import to_text
 from extractors.industry import classify_industry
 from extractors.location import countries_and_city, location_strings, remote_mode
-from extractors.roles import classify_title, header_segments, hn_header, hn_roles
+from extractors.roles import classify_title, default_rules, header_segments, hn_header, hn_roles
 from extractors.salary import Salary, extract_salaries
 from extractors.seniority import classify_seniority
 
@@ -106,7 +106,10 @@ def enrich(record: dict[str, Any]) -> Enrichment:
     company = _str(record.get("company")) or (hn_company(header) if header else None)
 
     roles = classify_title(title) if title else hn_roles(text)
-    seniority = classify_seniority(title or header, text)
+    # An HN header mixes company, place and prose ("cofounder/CTO of MongoDB"): only its role segments
+    # say the job's level.
+    role_segments = " | ".join(seg for seg in segments if default_rules().find(seg))
+    seniority = classify_seniority(title or role_segments, text)
 
     places = _as_list(record.get("locations")) + _as_list(record.get("location"))
     # The first header segment is usually the company ("Paris Baguette"), not a place; old threads open

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 COUNTRIES: dict[str, str] = {
     "united states": "US", "united states of america": "US", "usa": "US", "u.s.": "US", "u.s.a.": "US",
-    "america": "US", "united kingdom": "GB", "uk": "GB", "u.k.": "GB", "england": "GB", "scotland": "GB",
+    "united kingdom": "GB", "uk": "GB", "u.k.": "GB", "england": "GB", "scotland": "GB",
     "wales": "GB", "northern ireland": "GB", "great britain": "GB", "britain": "GB", "canada": "CA",
     "germany": "DE", "deutschland": "DE", "france": "FR", "netherlands": "NL", "the netherlands": "NL",
     "holland": "NL", "spain": "ES", "portugal": "PT", "italy": "IT", "ireland": "IE", "sweden": "SE",
@@ -105,8 +105,11 @@ _ONSITE = re.compile(
     re.IGNORECASE,
 )
 _HYBRID = re.compile(
-    r"\b(?:hybrid|partially remote|partly remote|\d(?:-\d)? days? (?:a|per|/) ?week (?:in|at) (?:the |our )?"
-    r"(?:office|hq)|(?:in|at) (?:the |our )?office \d(?:-\d)? days?)\b",
+    r"\b(?:hybrid|partially remote|partly remote|"
+    r"(?:on-?site|in[- ]office|in[- ]person)\W{0,3}\(?\d(?:-\d)? ?days?|"
+    r"\d(?:-\d)? ?days?(?: a| per|/) ?(?:week|wk) (?:on-?site|in[- ]office|in[- ]person)|"
+    r"\d(?:-\d)? days? (?:a|per|/) ?week (?:in|at) (?:the |our )?(?:office|hq)|"
+    r"(?:in|at) (?:the |our )?office \d(?:-\d)? days?)\b",
     re.IGNORECASE,
 )
 _STRONG_REMOTE = re.compile(

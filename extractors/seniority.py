@@ -40,7 +40,11 @@ def title_levels(title: str | None) -> list[str]:
     found = [level for level, pattern in _TITLE_RULES if pattern.search(title)]
     if _LEVEL_ONE.search(title) and "junior" not in found:
         found.append("junior")
-    # "Senior Engineering Manager" is a manager; "Lead" wins over "Senior" in one title.
+    # "Senior Engineering Manager" is a manager, "Senior Staff Engineer" is staff; but "Mid/Sr./Principal"
+    # lists levels, and a list says nothing about the one job.
+    ladder = [lv for lv in ("junior", "mid", "senior", "staff_principal") if lv in found]
+    if len(ladder) >= 2 and ladder != ["senior", "staff_principal"]:
+        return ladder
     if "lead_manager" in found:
         return ["lead_manager"]
     if "staff_principal" in found:

@@ -125,6 +125,7 @@ def test_hn_company(header: str, company: str) -> None:
         ("EU", [], None),
         ("Worldwide", [], None),
         ("Europe", [], None),
+        ("REMOTE (North America preferred)", [], None),
     ],
 )
 def test_places(place: str, countries: list[str], city: str | None) -> None:
@@ -151,6 +152,7 @@ def test_places(place: str, countries: list[str], city: str | None) -> None:
         ("Data Scientist", "", True, "remote"),
         ("Data Scientist", "", False, "onsite"),
         ("Data Scientist", "", None, "unknown"),
+        ("Microsoft AI | Platform Engineering | Seattle, WA | ONSITE (4 days/week)", "", None, "hybrid"),
     ],
 )
 def test_remote_mode(header: str, body: str, flag: bool | None, mode: str) -> None:
@@ -174,6 +176,8 @@ def test_remote_mode(header: str, body: str, flag: bool | None, mode: str) -> No
         ("Data Scientist", "3-5 years experience in analytics", "mid"),
         ("Founding Engineer", None, "unknown"),
         ("Hey HN! I'm hiring", None, "unknown"),
+        ("Mid/Sr./Principal/Staff", None, "unknown"),
+        ("Senior Staff Engineer", None, "staff_principal"),
     ],
 )
 def test_seniority(title: str, text: str | None, level: str) -> None:
