@@ -3,7 +3,8 @@
 Runs ``extractors.enrich.enrich`` (the code behind ``skillpulse enrich``) on each posting, in batches that
 commit one at a time, so a crash loses one batch and a re-run resumes; a re-run with nothing new writes
 nothing. Then it groups duplicates across the whole store (a new posting can join an old group).
-The survey table needs no enrichment: its rows already carry ``salary_in_usd``.
+The survey table needs no enrichment: its rows already carry ``salary_in_usd``. One value crosses
+sources: an HN structured row with no industry takes the industry of the HN comment it came from.
 
 Tables written (all keyed by ``enricher_version``, so versions can coexist):
 ``posting_roles`` (one row per role), ``enrichments`` (what was enriched, at which content hash),
@@ -256,6 +257,24 @@ def group_duplicates(store: Store, version: str = ENRICHER_VERSION) -> dict[str,
             [version],
         )
         con.unregister("dup_frame")
+        # An HN structured row has no text to read an industry from; the comment it was extracted from
+        # (same HN id, so certainly the same company) often has one.
+        con.execute(
+            """
+            UPDATE posting_enrichment e SET industry = f.industry
+            FROM (
+                SELECT s.posting_key, min(h.industry) AS industry
+                FROM postings ps
+                JOIN posting_enrichment s ON s.posting_key = ps.posting_key AND s.enricher_version = $v
+                JOIN postings ph ON ph.source = 'hn' AND ph.source_id = ps.source_id
+                JOIN posting_enrichment h ON h.posting_key = ph.posting_key AND h.enricher_version = $v
+                WHERE ps.source = 'hn_structured' AND s.industry = 'unknown' AND h.industry <> 'unknown'
+                GROUP BY 1
+            ) f
+            WHERE e.posting_key = f.posting_key AND e.enricher_version = $v
+            """,
+            {"v": version},
+        )
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

@@ -103,7 +103,9 @@ def test_salaries_and_provenance_are_stored(store: Store) -> None:
 
 def test_same_hn_comment_from_two_sources_is_one_job(tmp_path: Path) -> None:
     store = Store(tmp_path / "x.duckdb")
-    text = "Acme | Data Engineer | Berlin, Germany | €70-90k\nWe build data pipelines for hospitals."
+    text = (
+        "Acme | Data Engineer | Berlin, Germany | €70-90k\nWe build data pipelines for hospitals and clinics."
+    )
     postings = [
         Posting("hn", "123", None, None, text, raw={}),
         Posting("hn_structured", "123", "Data Engineer", "Acme", None, raw={}, text_kind="structured",
@@ -114,6 +116,8 @@ def test_same_hn_comment_from_two_sources_is_one_job(tmp_path: Path) -> None:
     enrich_step.enrich(store)
     groups = dict(store.con.execute("SELECT posting_key, dup_group FROM posting_enrichment").fetchall())
     assert groups["hn:123"] == groups["hn_structured:123"] == "hn:123"
+    industries = dict(store.con.execute("SELECT posting_key, industry FROM posting_enrichment").fetchall())
+    assert industries["hn:123"] == industries["hn_structured:123"] == "healthcare"  # from the comment's text
     assert groups["hn:456"] == "hn:456"
     store.close()
 
