@@ -116,7 +116,8 @@ def demand_chart(series: pd.DataFrame | None) -> str:
             )
     ax.set_ylabel("share of postings")
     ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
-    ax.legend(frameon=False, fontsize=7)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(frameon=False, fontsize=7)
     return to_svg(fig)
 
 
@@ -127,7 +128,11 @@ def pay_boxes(groups: dict[str, pd.Series], title: str) -> str:
     fig, ax = plt.subplots(figsize=(7, 0.45 * len(groups) + 1.2))
     labels = [f"{k} (n={len(v)})" for k, v in groups.items()]
     ax.boxplot(
-        list(groups.values()), vert=False, tick_labels=labels, showfliers=False, medianprops={"color": ORANGE}
+        list(groups.values()),
+        orientation="horizontal",
+        tick_labels=labels,
+        showfliers=False,
+        medianprops={"color": ORANGE},
     )
     ax.axvline(TARGET_PAY, color="#c0392b", ls="--", lw=1, label="$120,000 (the guide)")
     ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: f"${x / 1000:.0f}k"))
@@ -168,7 +173,8 @@ def skill_trend_chart(series: pd.DataFrame | None) -> str:
         ax.plot(part.year, part.share, "o-", ms=3, label=skill)
     ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     ax.set_ylabel("share of HN postings")
-    ax.legend(frameon=False)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(frameon=False)
     return to_svg(fig)
 
 
