@@ -136,7 +136,9 @@ class SkillMatcher:
         for pattern, table, fold in self._scans:
             for m in pattern.finditer(text):
                 matched, plural = m.group(1), m.group(2)
-                info = table.get(normalise(matched, fold))
+                info = table.get(matched.lower() if fold else matched)
+                if info is None and (" " in matched or "-" in matched or "\n" in matched):
+                    info = table.get(normalise(matched, fold))
                 if info is None:
                     continue
                 if plural and len(info.form) < 3:

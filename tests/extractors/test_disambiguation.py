@@ -107,11 +107,22 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
     ),
     "java": (
         ["Java 17 and Spring", "Java/Kotlin services", "Experience with J2EE"],
-        ["JavaScript and React", "Fresh java coffee every day", "Typescript and Node.js"],
+        [
+            "JavaScript and React",
+            "Fresh java coffee every day",
+            "Typescript and Node.js",
+            "offices in West Java",
+        ],
     ),
     "javascript": (
         ["JavaScript and HTML", "TypeScript, React", "Node.js APIs", "JS/TS"],
-        ["Java and Spring Boot", "Vue.js frontend", "Next.js site"],
+        [
+            "Java and Spring Boot",
+            "Vue.js frontend",
+            "Next.js site",
+            "Kubernetes Nodes and pods",
+            "each Node in the graph",
+        ],
     ),
     "excel": (
         [
@@ -193,6 +204,9 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
             "the telecommunications industry",
             "Marketing and Communications department",
             "a leading provider of communication services",
+            "We communicate openly as a team",
+            "Our culture values open communication",
+            "Reports to the Head of Marketing and Communications",
         ],
     ),
     "nlp": (
@@ -200,6 +214,14 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
         ["certified neuro-linguistic programming (NLP) coach"],
     ),
     "machine_learning": (["machine learning", "ML engineer", "AI/ML"], ["a 500 ml bottle", "CoreML models"]),
+    "data_structures": (
+        ["data structures and algorithms (DSA)", "strong DSA skills", "data structures"],
+        ["compliance with the DSA (Digital Services Act)", "a signed DSA with the vendor"],
+    ),
+    "cpp": (
+        ["modern C++", "CPP developer", "C++20"],
+        ["CPP/EI deductions", "Canada Pension Plan (CPP) contributions"],
+    ),
     "tableau": (["Tableau dashboards", "Tableau, Looker"], ["a tableau of scenes"]),
 }
 
