@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -74,3 +75,32 @@ def test_a_broken_line_is_quarantined_and_reading_goes_on(tmp_path: Path):
     assert [type(i).__name__ for i in union] == ["Posting", "Quarantined", "Posting"]
     assert "invalid JSON" in union[1].reason
     assert union[1].payload.startswith('{"id": 2')  # the bad line itself is kept
+
+
+def test_hn_times_in_every_shape_the_sources_use(tmp_path: Path):
+    root = tmp_path / "snapshot"
+    shutil.copytree(SNAPSHOT_DIR, root, ignore=shutil.ignore_patterns("hn_toplevel_union.jsonl.gz"))
+    rows = [
+        {"id": 1, "thread_month": "2013-08", "time": "2013-08-01T13:02:58.000Z", "text": "a", "usable": True},
+        {
+            "id": 2,
+            "thread_month": "2025-01",
+            "time": "2025-01-02T16:06:56 1735834016",
+            "text": "b",
+            "usable": True,
+        },
+        {"id": 3, "thread_month": "2026-01", "time": 1767377545, "text": "c", "usable": True},
+        {"id": 4, "thread_month": "2014-01", "time": None, "text": "d", "usable": True},
+        {"id": 5, "thread_month": "2014-01", "time": "yesterday", "text": "e", "usable": True},
+    ]
+    with gzip.open(root / "hn_union" / "hn_toplevel_union.jsonl.gz", "wt") as fh:
+        fh.writelines(json.dumps(r) + "\n" for r in rows)
+    items = list(SnapshotSource(root=root, limit=5).fetch())[:5]
+    posted = [i.posted_at.isoformat() for i in items[:4]]
+    assert posted == [
+        "2013-08-01T13:02:58+00:00",
+        "2025-01-02T16:06:56+00:00",
+        "2026-01-02T18:12:25+00:00",
+        "2014-01-01T00:00:00+00:00",
+    ]
+    assert isinstance(items[4], Quarantined) and "yesterday" in items[4].reason  # unreadable: kept, not fatal

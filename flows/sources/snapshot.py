@@ -29,12 +29,18 @@ def _month_start(month: str) -> datetime:
     return datetime.strptime(month, "%Y-%m").replace(tzinfo=UTC)
 
 
+def _parse_time(value: Any) -> datetime | None:
+    """HN times come as Unix seconds (Firebase), ISO strings (Algolia dumps), or "ISO epoch" (one scrape)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int | float):
+        return datetime.fromtimestamp(value, tz=UTC)
+    parsed = datetime.fromisoformat(str(value).split()[0].replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
 def _hn_posting(row: dict[str, Any], source_id: str, month: str | None) -> Posting:
-    posted = (
-        datetime.fromtimestamp(row["time"], tz=UTC)
-        if row.get("time")
-        else (_month_start(month) if month else None)
-    )
+    posted = _parse_time(row.get("time")) or (_month_start(month) if month else None)
     return Posting(
         source="hn",
         source_id=source_id,
@@ -46,6 +52,14 @@ def _hn_posting(row: dict[str, Any], source_id: str, month: str | None) -> Posti
         posted_at=posted,
         attributes={"thread_month": month or (posted.strftime("%Y-%m") if posted else None)},
     )
+
+
+def _guarded(tag: str, source_id: str | None, payload: Any, build: Any) -> Posting | Quarantined:
+    """Build one posting; a row that cannot be read is quarantined with the reason, and reading goes on."""
+    try:
+        return build()
+    except (KeyError, TypeError, ValueError) as exc:
+        return Quarantined(NAME, source_id or tag, f"{tag}: {type(exc).__name__}: {exc}", payload)
 
 
 def _glassdoor_company(value: str) -> str | None:
@@ -97,15 +111,24 @@ class SnapshotSource:
             elif not row.get("usable"):
                 continue  # deleted, dead or empty comments: nothing to read
             else:
-                yield _hn_posting(row, str(row["id"]), row.get("thread_month"))
+                yield _guarded(
+                    "hn_union",
+                    str(row.get("id")),
+                    row,
+                    lambda r=row: _hn_posting(r, str(r["id"]), r.get("thread_month")),
+                )
 
     def _hn_noid(self) -> Iterator[Posting | Quarantined]:
         for row in self._jsonl(self.root / "hn_union" / "hn_noid_postings.jsonl.gz", "hn_noid"):
             if isinstance(row, Quarantined):
                 yield row
             elif row.get("usable", True) and row.get("text"):
-                month, digest = row["text_key"]
-                yield _hn_posting(row, f"noid-{month}-{digest}", row.get("thread_month"))
+                yield _guarded(
+                    "hn_noid",
+                    None,
+                    row,
+                    lambda r=row: _hn_posting(r, "noid-{}-{}".format(*r["text_key"]), r.get("thread_month")),
+                )
 
     def _hn_2026(self) -> Iterator[Posting | Quarantined]:
         seen: set[int] = set()
@@ -116,8 +139,10 @@ class SnapshotSource:
                 if job.get("id") in seen or not job.get("text"):
                     continue  # runs overlap: the same comment appears in two captures
                 seen.add(job["id"])
-                posting = _hn_posting(job, str(job["id"]), None)
-                if job.get("source") == "direct":
+                posting = _guarded(
+                    path.name, str(job["id"]), job, lambda j=job: _hn_posting(j, str(j["id"]), None)
+                )
+                if isinstance(posting, Posting) and job.get("source") == "direct":
                     # YC job stories: text scraped from the linked page, plain text.
                     posting.source = "hn_jobstories"
                     posting.description_is_html = False
