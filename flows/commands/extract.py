@@ -78,6 +78,7 @@ def extract(
     ] = "auto",
     taxonomy: Annotated[Path, typer.Option("--taxonomy", help="Skills taxonomy YAML.")] = TAXONOMY_PATH,
     batch_size: Annotated[int, typer.Option(help="Texts per spaCy batch.")] = 64,
+    n_process: Annotated[int, typer.Option(help="Worker processes (worth it from ~10,000 postings).")] = 1,
 ) -> None:
     """Find skills in every posting; write {"id", "skills": [sorted ids], "mentions": [...]} per line."""
     import json
@@ -128,7 +129,7 @@ def extract(
                     pending.append(rid)
                     yield to_text(text)
 
-            for mentions in extractor.extract_many(texts(), batch_size=batch_size):
+            for mentions in extractor.extract_many(texts(), batch_size=batch_size, n_process=n_process):
                 rid = pending.popleft()
                 row = {
                     "id": rid,
