@@ -301,8 +301,13 @@ def eval_skill_any(spec: dict, data: ReportData, cfg: ClaimsConfig, taxonomy: Ta
 
 # -- demand over time ----------------------------------------------------------------------------------------
 def monthly_role_series(data: ReportData, roles: dict[str, list[str]]) -> pd.DataFrame:
-    """Per source and month: postings, and postings of each role group; coverage flags for HN months."""
-    p = data.postings[data.postings.month.notna()]
+    """Per source and month: postings, and postings of each role group; coverage flags for HN months.
+
+    Counts jobs once per month (a re-post in a later month counts again there), so steady advertisers do
+    not vanish from later months as they would under whole-store de-duplication.
+    """
+    base = data.monthly if data.monthly is not None else data.postings
+    p = base[base.month.notna()]
     rows = []
     for (source, month), group in p.groupby(["source", "month"]):
         row = {"source": source, "month": month, "n": len(group)}

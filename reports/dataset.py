@@ -40,6 +40,8 @@ class ReportData:
     survey: pd.DataFrame
     coverage: pd.DataFrame
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    # For trends: a job re-posted in later months counts once in each month, not once overall.
+    monthly: pd.DataFrame | None = None
 
     def with_role(self, role: str) -> pd.DataFrame:
         return self.postings[self.postings.roles.map(lambda rs: role in rs)]
@@ -81,14 +83,16 @@ def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     )
 
 
-def deduplicate(postings: pd.DataFrame) -> pd.DataFrame:
-    """Keep one posting per duplicate group, preferring one with full text, then the earliest key."""
+def deduplicate(postings: pd.DataFrame, per_month: bool = False) -> pd.DataFrame:
+    """Keep one posting per duplicate group (per group and month with ``per_month``), preferring full text."""
     if postings.empty:
         return postings
     ordered = postings.assign(_full=postings.text_kind.eq("full")).sort_values(
         ["_full", "posting_key"], ascending=[False, True]
     )
     groups = ordered.dup_group.fillna(ordered.posting_key)
+    if per_month:
+        groups = groups + "|" + ordered.month.fillna("")
     return (
         ordered[~groups.duplicated()].drop(columns="_full").sort_values("posting_key").reset_index(drop=True)
     )
@@ -153,7 +157,8 @@ def load(con: duckdb.DuckDBPyConnection, extractor_version: str, enricher_versio
         salaries = empty_data().salaries
     salaries = salaries[salaries.posting_key.isin(set(postings.posting_key))]
     survey = con.execute("SELECT * FROM survey_salaries").df()
-    return ReportData(postings, skills, salaries, survey, read_month_coverage(), counts)
+    monthly = deduplicate(raw, per_month=True)
+    return ReportData(postings, skills, salaries, survey, read_month_coverage(), counts, monthly)
 
 
 def _salaries(con: duckdb.DuckDBPyConnection, enricher_version: str) -> pd.DataFrame:

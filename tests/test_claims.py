@@ -266,3 +266,16 @@ def test_duplicates_count_once_preferring_full_text():
         }
     )
     assert list(deduplicate(postings).posting_key) == ["b", "c", "d"]
+
+
+def test_reposts_count_once_per_month_for_trends():
+    postings = pd.DataFrame(
+        {
+            "posting_key": ["a", "b", "c"],
+            "text_kind": ["full"] * 3,
+            "dup_group": ["g", "g", "g"],
+            "month": ["2024-01", "2024-02", "2024-02"],
+        }
+    )
+    assert list(deduplicate(postings).posting_key) == ["a"]
+    assert list(deduplicate(postings, per_month=True).posting_key) == ["a", "b"]
