@@ -25,7 +25,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "sources")]
 
-from server import LoopbackServer, install_job_apis, source_settings  # noqa: E402
+from loopback_server import LoopbackServer, install_job_apis, source_settings  # noqa: E402
 
 from flows.http import Runtime  # noqa: E402
 from flows.sources.config import parse_config  # noqa: E402

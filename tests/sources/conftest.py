@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from server import LoopbackServer, http_settings, install_job_apis, source_settings  # noqa: E402
+from loopback_server import LoopbackServer, http_settings, install_job_apis, source_settings  # noqa: E402
 
 from flows.sources.config import CollectConfig, parse_config  # noqa: E402
 from flows.store import Store  # noqa: E402

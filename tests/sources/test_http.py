@@ -9,7 +9,7 @@ from concurrent.futures import wait
 from pathlib import Path
 
 import pytest
-from server import LoopbackServer, Reply, Request, fixture_bytes
+from loopback_server import LoopbackServer, Reply, Request, fixture_bytes
 
 from flows.http import FetchError, FetchSettings, HostPolicy, Runtime, retry_after_seconds
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from helpers import collect, rows
-from server import Reply, fixture_bytes, json_bytes
+from collect_helpers import collect, rows
+from loopback_server import Reply, fixture_bytes, json_bytes
 
 LUNO = "/v1/boards/luno/jobs"
 LUNO_BODY = "greenhouse/board_luno_content_true.json.gz"

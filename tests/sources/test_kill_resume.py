@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import collect
-from server import Reply, fixture_bytes, source_settings
+from collect_helpers import collect
+from loopback_server import Reply, fixture_bytes, source_settings
 
 from flows.sources.config import parse_config
 from flows.store import Store

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 
 import pandas as pd
 import pytest
-from helpers import collect, rows
-from server import HN_ITEM, Reply, fixture_json
+from collect_helpers import collect, rows
+from loopback_server import HN_ITEM, Reply, fixture_json
 
 from flows.http import Runtime
 from flows.sources import LIVE_SOURCES
