@@ -21,17 +21,31 @@ _BLANK_LINES = re.compile(r"\n\s*\n+")
 _LOOKS_LIKE_HTML = re.compile(r"<[a-zA-Z/!][^>]*>|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 
 
+_REAL_TAG = re.compile(r"<[a-zA-Z/!][^>]*>")
+_ESCAPED_TAG = re.compile(r"&lt;/?(?:p|div|br|li|ul|ol|span|strong|em|b|i|a|h[1-6])\b", re.IGNORECASE)
+
+
+def _html_text(content: str) -> str:
+    marked = _BLOCK_TAG.sub("\n", content)
+    tree = LexborHTMLParser(marked)
+    for node in tree.css("script, style, noscript, template"):
+        node.decompose()
+    root = tree.body or tree.root
+    return root.text(deep=True, separator="", strip=False) if root is not None else ""
+
+
 def to_text(content: str | None, is_html: bool = True) -> str:
-    """Plain text of ``content``; plain-text input only has its whitespace tidied."""
+    """Plain text of ``content``; plain-text input only has its whitespace tidied.
+
+    Greenhouse sends HTML escaped once more ("&lt;p&gt;"): decoding it yields HTML, which is parsed again.
+    """
     if not content:
         return ""
     if is_html and _LOOKS_LIKE_HTML.search(content):
-        marked = _BLOCK_TAG.sub("\n", content)
-        tree = LexborHTMLParser(marked)
-        for node in tree.css("script, style, noscript, template"):
-            node.decompose()
-        root = tree.body or tree.root
-        content = root.text(deep=True, separator="", strip=False) if root is not None else ""
+        escaped = _ESCAPED_TAG.search(content) is not None and _REAL_TAG.search(content) is None
+        content = _html_text(content)
+        if escaped and _LOOKS_LIKE_HTML.search(content):
+            content = _html_text(content)
     content = _SPACES.sub(" ", content)
     content = _BLANK_LINES.sub("\n\n", content)
     return "\n".join(line.strip() for line in content.split("\n")).strip()

@@ -137,3 +137,15 @@ def test_rollups_are_kept_apart_from_literal_skills(extractor: SkillExtractor):
     assert "deep_learning" not in {m.skill for m in extractor.extract("PyTorch")}
     assert tax.rollup({"pytorch", "pandas"}) >= {"deep_learning_frameworks", "python_data_stack"}
     assert tax.categories()["python"] == "language"
+
+
+def test_html_to_text_handles_hn_entities_and_greenhouse_double_escaping():
+    from extractors.html import to_text
+
+    hn = "Acme | Remote<p>We use C&#x2F;C++ and Python&#x27;s ecosystem<p>Rust"
+    assert to_text(hn) == "Acme | Remote\nWe use C/C++ and Python's ecosystem\nRust"
+    greenhouse = "&lt;p&gt;We use &lt;strong&gt;Go&lt;/strong&gt;&lt;/p&gt;"
+    greenhouse += "&lt;ul&gt;&lt;li&gt;Rust&lt;/li&gt;&lt;/ul&gt;"
+    assert to_text(greenhouse) == "We use Go\n\nRust"
+    assert to_text("<p>Write &lt;p&gt; tags</p>") == "Write <p> tags"
+    assert to_text("R&D and AT&T", is_html=False) == "R&D and AT&T"
