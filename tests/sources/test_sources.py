@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import pandas as pd
 import pytest
 from collect_helpers import collect, rows
-from loopback_server import HN_ITEM, Reply, fixture_json
+from loopback_server import HN_ITEM, Reply, fixture_bytes, fixture_json
 
 from flows.http import Runtime
 from flows.sources import LIVE_SOURCES
@@ -37,7 +37,28 @@ def test_greenhouse(store, make_config, server):
     assert "&lt;" not in job["description"] and job["text"].startswith("About us:")
     assert json.loads(job["attributes"])["board"] == "luno"
     hits = server.hits("/v1/boards/luno/jobs")
-    assert hits[0].query == {"content": "true", "pay_transparency": "true"}
+    assert hits[0].query == {"content": "true"}
+    assert not server.hits("/v1/boards/luno/jobs/7941789")  # pay details are opt-in
+
+
+def test_greenhouse_pay_details_from_job_detail(store, make_config, server):
+    # No recorded body carries ``pay_input_ranges`` (see fixtures/PROVENANCE.md), so the detail served
+    # for one job is the recorded job plus one range in Greenhouse's documented shape (cents).
+    job = json.loads(fixture_bytes("greenhouse/board_luno_content_true.json.gz"))["jobs"][0]
+    ranges = [
+        {"min_cents": 9000000, "max_cents": 12000000, "currency_type": "USD", "title": "Base", "blurb": ""}
+    ]
+    server.static(
+        f"/v1/boards/luno/jobs/{job['id']}", json.dumps({**job, "pay_input_ranges": ranges}).encode()
+    )
+    config = make_config()
+    config.sources["greenhouse"].options["pay_details"] = True
+    result = collect(store, config, "greenhouse")
+    assert result.counts.new == 27 and not result.failed  # 26 details are 404s: postings kept, no pay
+    jobs = rows(store, "greenhouse")
+    assert json.loads(jobs[str(job["id"])]["pay"]) == {"pay_input_ranges": ranges}
+    assert sum(1 for r in jobs.values() if r["pay"]) == 1
+    assert server.hits(f"/v1/boards/luno/jobs/{job['id']}")[0].query == {"pay_transparency": "true"}
 
 
 def test_greenhouse_currency_range_metadata_is_kept_as_pay(tmp_path):

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 from typing import Any
 
-from flows.http import Fetcher
+from flows.http import Fetcher, FetchError
 from flows.sources import register_live_source
 from flows.sources.base import Posting
 from flows.sources.greenhouse import settings
@@ -26,7 +27,22 @@ class GreenhouseSource(LiveSource):
         data, not_modified = await self.get_json(fetcher, url, params=settings.QUERY)
         if not isinstance(data, dict) or not isinstance(data.get("jobs"), list):
             raise SchemaError(f"{url}: expected an object with a 'jobs' list")
-        return Listing(data["jobs"], not_modified=not_modified)
+        jobs = data["jobs"]
+        if self.config.get("pay_details", False):
+            pays = await asyncio.gather(*(self._pay(fetcher, unit, job) for job in jobs))
+            jobs = [
+                {**job, "pay_input_ranges": pay} if pay else job for job, pay in zip(jobs, pays, strict=True)
+            ]
+        return Listing(jobs, not_modified=not_modified)
+
+    async def _pay(self, fetcher: Fetcher, unit: Unit, job: dict[str, Any]) -> list[dict[str, Any]] | None:
+        """A job's ``pay_input_ranges`` from its detail; a failed detail costs the pay, not the posting."""
+        url = f"{self.base_url}/{settings.JOB_PATH.format(token=unit.scope, id=job.get('id'))}"
+        try:
+            detail, _ = await self.get_json(fetcher, url, params=settings.PAY_QUERY)
+        except FetchError:
+            return None
+        return (detail.get("pay_input_ranges") or None) if isinstance(detail, dict) else None
 
     def normalise(self, unit: Unit, record: dict[str, Any], listing: Listing) -> Posting:
         require(record, "id", "title")
