@@ -43,6 +43,8 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
             "Write performant code in C.",
             "C99 and POSIX threads",
             "Linux kernel development in C",
+            "Know C pretty well",
+            "looking for superb C programmers",
         ],
         [
             "We raised a Series C",
@@ -70,6 +72,8 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
             "Go/Python backend",
             "We use Go and TypeScript",
             "Software Engineer (Go)",
+            "and a tiny bit of Go, all on AWS",
+            "Acme | Senior Engineer | Go | Remote",
         ],
         [
             "Own our go-to-market strategy",
@@ -94,6 +98,8 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
             "Big data tools (Spark, Kafka)",
             "Tune Spark jobs on EMR",
             "Kafka, Spark, Flink",
+            "distributed data processing systems (e.g., Spark)",
+            "machine learning at scale through Spark",
         ],
         [
             "Spark innovation across teams",
@@ -162,11 +168,17 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
         ],
     ),
     "swift": (
-        ["iOS apps in Swift", "Swift/Objective-C", "SwiftUI and UIKit", "Swift, Kotlin"],
+        ["iOS apps in Swift", "Swift/Objective-C", "SwiftUI and UIKit", "Swift, Kotlin", "If you love Swift"],
         ["Swift delivery of features", "a swift response", "SWIFT payments messaging", "Taylor Swift"],
     ),
     "rust": (
-        ["Systems programming in Rust", "Rust, Go, C++", "Rust developer", "[rust, python]"],
+        [
+            "Systems programming in Rust",
+            "Rust, Go, C++",
+            "Rust developer",
+            "[rust, python]",
+            "a tiny bit of Rust.",
+        ],
         ["rust on the pipes", "my C is rusty", "the Rust Belt", "rust removal"],
     ),
     "scala": (
