@@ -6,6 +6,7 @@ Tasks open their own store connection, so each can be retried alone; the work is
 
 from __future__ import annotations
 
+import os
 import uuid
 from datetime import date
 from pathlib import Path
@@ -37,12 +38,18 @@ def collect_snapshot(db_path: str, run_id: str, limit: int | None = None) -> dic
     return {**result.as_dict(), "survey_rows": survey_rows}
 
 
+def enabled_live_sources() -> list[str]:
+    """Registered live sources that sources.yaml ($SKILLPULSE_SOURCES overrides it) switches on."""
+    from flows.sources.config import load_config
+
+    config = load_config(os.environ.get("SKILLPULSE_SOURCES"))
+    return [name for name in LIVE_SOURCES if config.source(name).enabled]
+
+
 @task(name="collect-live")
 def collect_live(db_path: str, run_id: str, name: str) -> dict[str, Any]:
     """One live source from sources.yaml ($SKILLPULSE_SOURCES overrides the path); its failure is
     reported in the summary and the run goes on. All sources of a run share one HTTP client."""
-    import os
-
     from flows.sources.config import load_config
     from flows.sources.runner import build_source, collect_source, runtime_for_run
 
@@ -110,7 +117,7 @@ def pipeline(
         store.start_run(run_id)
     collected = [collect_snapshot(db_path, run_id, limit)]
     if not offline:
-        for name in LIVE_SOURCES:
+        for name in enabled_live_sources():
             collected.append(collect_live(db_path, run_id, name))
     for c in collected:
         if c.get("error"):

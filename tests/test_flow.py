@@ -40,3 +40,26 @@ def test_a_broken_taxonomy_stops_the_flow_before_any_work(prefect_harness, db_pa
             db_path=str(db_path), out_dir=str(tmp_path), offline=True, limit=5, taxonomy_path=str(broken)
         )
     assert not db_path.exists()
+
+
+def test_an_unreachable_live_source_is_reported_and_skipped(prefect_harness, db_path, tmp_path, monkeypatch):
+    import socket
+
+    from flows.pipeline import pipeline
+
+    with socket.socket() as s:  # a loopback port with nothing listening: connection refused
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    config = tmp_path / "sources.yaml"
+    config.write_text(
+        "http: {retries: 0, connect_timeout: 2, read_timeout: 2, cache_path: off}\n"
+        f"sources:\n  greenhouse: {{boards: [acme], base_url: 'http://127.0.0.1:{port}'}}\n"
+        "  lever: {enabled: false}\n  ashby: {enabled: false}\n  hn: {enabled: false}\n"
+    )
+    monkeypatch.setenv("SKILLPULSE_SOURCES", str(config))
+    summary = pipeline(db_path=str(db_path), out_dir=str(tmp_path / "out"), offline=False, limit=5)
+    by_source = {c["source"]: c for c in summary["collected"]}
+    assert set(by_source) == {"snapshot", "greenhouse"}
+    assert by_source["greenhouse"]["error"]
+    assert by_source["snapshot"]["new"] > 0
+    assert (tmp_path / "out" / "latest" / "report.html").is_file()
