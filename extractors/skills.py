@@ -127,7 +127,8 @@ _WORKER: SkillExtractor | None = None
 
 def _init_worker(taxonomy_path: str) -> None:
     global _WORKER
-    _WORKER = SkillExtractor(taxonomy_path)
+    if _WORKER is None or _WORKER.taxonomy_path != taxonomy_path:  # forked workers inherit the parent's
+        _WORKER = SkillExtractor(taxonomy_path)
 
 
 def _work(texts: list[str]) -> list[list[Mention]]:
@@ -207,10 +208,13 @@ class SkillExtractor:
     ) -> Iterator[list[Mention]]:
         import multiprocessing as mp
 
+        global _WORKER
         method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+        if method == "fork":
+            _WORKER = self  # inherited by the forked workers: no second taxonomy compile
         it = iter(texts)
         with mp.get_context(method).Pool(n_process, _init_worker, (self.taxonomy_path,)) as pool:
-            while window := list(itertools.islice(it, batch_size * n_process * 4)):
+            while window := list(itertools.islice(it, batch_size * n_process * 16)):
                 chunks = [window[i : i + batch_size] for i in range(0, len(window), batch_size)]
                 for result in pool.map(_work, chunks):
                     yield from result
