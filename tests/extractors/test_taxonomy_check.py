@@ -159,3 +159,23 @@ def test_run_is_refused_at_start_with_a_broken_taxonomy(tmp_path: Path):
     assert result.exit_code == 2
     assert "broken regex" in result.output
     assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_optional_fields_load(tmp_path: Path):
+    text = GOOD.replace(
+        "    aliases: [python]\n",
+        "    aliases: [python]\n"
+        "    crosswalk: {esco: 'http://data.europa.eu/esco/skill/x', lightcast: KS1}\n"
+        "    translations: {zh: [派森]}\n"
+        "    parents: [go]\n"
+        "    patterns: ['(?i)py(?:thon)?\\d']\n",
+    )
+    tax = load_taxonomy(write(tmp_path, text))
+    py = tax.by_id["python"]
+    assert py.crosswalk == {"esco": "http://data.europa.eu/esco/skill/x", "lightcast": "KS1"}
+    assert py.translations == {"zh": ("派森",)} and "派森" in py.forms_insensitive
+    assert tax.ancestors("python") == ("go",)
+    assert py.patterns == ("(?i)py(?:thon)?\\d",)
+    assert py.line == 3
+    bad = check_taxonomy(write(tmp_path, text.replace("lightcast: KS1", "onet: 15-2051")))
+    assert only(bad, "unknown key 'onet'").entry == "python"
