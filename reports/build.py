@@ -269,6 +269,7 @@ def build_report(
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
     env.filters["pct"] = lambda x: "n/a" if x is None else f"{100 * x:.1f} %"
     env.filters["num"] = _format_number
+    env.filters["plain"] = lambda v: ", ".join(map(str, v)) if isinstance(v, list | tuple) else v
     markdown = run_dir / "report.md"
     md_env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=False)
     md_env.filters.update(env.filters)

@@ -31,6 +31,7 @@ from reports.stats import (
 CLAIMS_PATH = Path(__file__).resolve().parent.parent / "claims.yaml"
 VERDICTS = ("supported", "contradicted", "mixed", "insufficient")
 POOLED = "pooled"
+RANKED_SHOWN = 12  # other skills of the category shown beside the named ones
 SENIOR = ("senior", "staff_principal", "lead_manager")
 JUNIOR_MID = ("intern", "junior", "mid")
 
@@ -191,14 +192,14 @@ def eval_skill_shares(spec: dict, data: ReportData, cfg: ClaimsConfig, taxonomy:
     if category := spec.get("rank_against_category"):
         keys = set(focus.posting_key)
         ranked = sorted(
-            (
-                (len(keys & sets.get(s.id, set())) / len(keys) if keys else 0.0, s.id)
-                for s in taxonomy.skills
-                if s.category == category
-            ),
-            reverse=True,
+            ((len(keys & sets.get(s.id, set())), s.id) for s in taxonomy.skills if s.category == category),
+            key=lambda pair: (-pair[0], pair[1]),  # most named first; ties alphabetical
         )
         ranks = {sid: i + 1 for i, (_, sid) in enumerate(ranked)}
+        named = set(spec["skills"])
+        for k, sid in ranked[:RANKED_SHOWN]:
+            if sid not in named:  # the field the named skills are ranked against
+                evidence.append(Evidence.of(POOLED, population, "share", share(k, len(keys)), sid))
         for s in spec["skills"]:
             evidence.append(
                 Evidence(
