@@ -18,6 +18,10 @@ def test_pipeline_flow_writes_a_report_and_a_rerun_adds_nothing(prefect_harness,
     assert (out / "latest" / "report.html").is_file()
     assert (out / "latest" / "skill_shares.csv").is_file()
     assert (out / "latest" / "report.md").is_file()
+    from prefect.artifacts import Artifact
+
+    artifact = Artifact.get("skillpulse-verdicts")
+    assert artifact is not None and "| `languages` |" in artifact.data  # the verdict table, on the run
     with Store(db_path) as store:
         counts = {t: store.count(t) for t in ("postings", "extractions", "posting_skills", "posting_roles")}
         assert store.con.execute("SELECT status FROM runs").fetchall() == [("completed",)]
