@@ -41,7 +41,11 @@ CAVEATS = [
     "HN months with less than 60 % of the reference comment count are shown but not used to fit trends; "
     "2020–2021 have no bundled text, and gaps are left as gaps, never interpolated.",
     "Roles come from titles or HN header lines by rules; skills from a rule-based extractor whose measured "
-    "precision and recall are given below. Each job counts once: duplicates are removed before counting.",
+    "precision and recall are given in this section. Each job counts once: duplicates are removed first.",
+    "One HN comment often advertises several roles; its skills then count for each role it names, so "
+    "ML-engineer shares from HN include skills meant for the other roles in the same comment (e.g. React).",
+    'A title such as "Machine Learning Engineer" is itself a mention of machine learning, so that skill\'s '
+    "share among ML-engineer postings is close to 100 % by construction.",
 ]
 
 

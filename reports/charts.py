@@ -24,6 +24,7 @@ matplotlib.rcParams.update(
 )
 BLUE, GREY, ORANGE = "#3b6ea5", "#a8a8a8", "#d9822b"
 TARGET_PAY = 120_000
+MIN_CHART_N = 30  # smaller groups stay in the tables but would only add unreadable whiskers to a chart
 
 
 def to_svg(fig: plt.Figure) -> str:
@@ -228,7 +229,10 @@ def _claim_chart(result: ClaimResult, pay: pd.DataFrame, survey: pd.DataFrame, c
         groups = {r: us[role_mask(us, r)].annual_usd for r in roles}
         return pay_boxes(groups, "annual pay in US postings by role (USD)")
     if kind == "industry_lift":
-        rows = [e for e in ev if e.metric == "lift"]
+        # Pooled first, then sources with enough ML/AI postings to read; the table keeps every row.
+        rows = sorted(
+            (e for e in ev if e.metric == "lift" and e.n >= MIN_CHART_N), key=lambda e: e.source != POOLED
+        )
         return estimate_bars(rows, "lift: industry share among ML/AI postings ÷ among all", reference=1.0)
     if kind == "role_contrast":
         rows = [e for e in ev if e.source == POOLED and e.metric == "share_difference"]
