@@ -15,22 +15,20 @@ rejected ones included with their reason).
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pandas as pd
 
 from extractors import currency, dedupe, industry, location, roles, salary, seniority
 from extractors import enrich as enrich_mod
-from flows.store import Store
+from flows.store import Store, batched
 
 CODE_VERSION = "2"
 BATCH = 2_000
-T = TypeVar("T")
 Progress = Callable[[int], None]
 
 SCHEMA = """
@@ -78,12 +76,6 @@ def _version() -> str:
 
 
 ENRICHER_VERSION = _version()
-
-
-def _batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    it = iter(items)
-    while batch := list(itertools.islice(it, size)):
-        yield batch
 
 
 def ensure_schema(store: Store) -> None:
@@ -289,7 +281,7 @@ def enrich(store: Store, progress: Progress | None = None) -> dict[str, int]:
     version = ENRICHER_VERSION
     keys = pending(store, version)
     done = 0
-    for chunk in _batched(keys, BATCH):
+    for chunk in batched(keys, BATCH):
         _write_batch(store, version, _rows_for(store, chunk))
         done += len(chunk)
         if progress:

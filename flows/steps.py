@@ -8,29 +8,21 @@ in batches that commit one at a time, so a re-run after a crash resumes and a wa
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any
 
 import pandas as pd
 
 from extractors.skills import SkillExtractor
 from flows.sources.base import Posting, Quarantined, Source
-from flows.store import Store, UpsertCounts
+from flows.store import Store, UpsertCounts, batched
 
 COLLECT_BATCH = 5_000
 EXTRACT_BATCH = 500
 
-T = TypeVar("T")
 Progress = Callable[[int], None]
-
-
-def _batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    it = iter(items)
-    while batch := list(itertools.islice(it, size)):
-        yield batch
 
 
 @dataclass
@@ -47,7 +39,7 @@ def collect(store: Store, source: Source, run_id: str, progress: Progress | None
     """Stream a source into the store in batches; a failing source is reported, never fatal."""
     result = CollectResult(source.name)
     try:
-        batches: Iterator[list[Posting | Quarantined]] = _batched(source.fetch(), COLLECT_BATCH)
+        batches: Iterator[list[Posting | Quarantined]] = batched(source.fetch(), COLLECT_BATCH)
         for batch in batches:
             result.counts.add(store.upsert_postings(batch, run_id=run_id))
             if progress:
@@ -86,7 +78,7 @@ def extract(store: Store, extractor: SkillExtractor, progress: Progress | None =
     version = extractor.version
     keys = pending_extraction(store, version)
     done = mentions_total = 0
-    for chunk in _batched(keys, EXTRACT_BATCH):
+    for chunk in batched(keys, EXTRACT_BATCH):
         store.con.register("chunk_keys", pd.DataFrame({"posting_key": chunk}))
         rows = store.con.execute(
             "SELECT posting_key, content_hash, title, text FROM postings JOIN chunk_keys USING (posting_key)"

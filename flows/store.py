@@ -7,19 +7,22 @@ loses at most the batch in flight and a re-run picks up where it stopped.
 
 from __future__ import annotations
 
+import itertools
 import json
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import pandas as pd
 
 from extractors.html import to_text
 from flows.sources.base import Posting, Quarantined
+
+T = TypeVar("T")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -131,6 +134,13 @@ class UpsertCounts:
         self.changed += other.changed
         self.unchanged += other.unchanged
         self.quarantined += other.quarantined
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Lists of up to ``size`` items; callers write each list in one store transaction."""
+    it = iter(items)
+    while batch := list(itertools.islice(it, size)):
+        yield batch
 
 
 def _now() -> datetime:

@@ -6,7 +6,7 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 
@@ -47,6 +47,25 @@ class Posting:
             ensure_ascii=False,
         )
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def parse_time(value: Any) -> datetime | None:
+    """ISO strings, epoch seconds or milliseconds (as numbers or strings) to an aware datetime.
+
+    One HN scrape writes "ISO epoch" ("2025-01-02T16:06:56 1735834016"): the ISO part is used.
+    """
+    if value in (None, ""):
+        return None
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        value = int(value)
+    if isinstance(value, int | float):
+        seconds = value / 1000 if value > 10**11 else value
+        return datetime.fromtimestamp(seconds, tz=UTC)
+    text = str(value).strip().split()[0].replace("Z", "+00:00")
+    if len(text) > 5 and text[-5] in "+-" and text[-4:].isdigit() and text[-6] != ":":
+        text = f"{text[:-2]}:{text[-2:]}"  # "+0000" -> "+00:00"
+    parsed = datetime.fromisoformat(text)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 class PostingError(ValueError):

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from flows.http import Fetcher, FetchError, HostPolicy, Runtime
-from flows.sources.base import Posting, PostingError, Quarantined
+from flows.sources.base import Posting, PostingError, Quarantined, parse_time  # noqa: F401 - sources import it here
 from flows.sources.config import SourceConfig
 
 
@@ -161,22 +161,6 @@ def _as_datetime(value: date | datetime | None) -> datetime | None:
 
 
 # -- normalisation helpers ------------------------------------------------------------------------------
-def parse_time(value: Any) -> datetime | None:
-    """ISO strings, epoch seconds or milliseconds (as numbers or strings) to an aware datetime."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        value = int(value)
-    if isinstance(value, int | float):
-        seconds = value / 1000 if value > 10**11 else value
-        return datetime.fromtimestamp(seconds, tz=UTC)
-    text = str(value).strip().replace("Z", "+00:00")
-    if len(text) > 5 and text[-5] in "+-" and text[-4:].isdigit() and text[-6] != ":":
-        text = f"{text[:-2]}:{text[-2:]}"  # "+0000" -> "+00:00"
-    parsed = datetime.fromisoformat(text)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
 def require(record: dict[str, Any], *keys: str) -> None:
     """Refuse a record that lacks what makes it a posting (id, title): it goes to quarantine."""
     missing = [k for k in keys if record.get(k) in (None, "")]

@@ -7,7 +7,6 @@ imports :mod:`flows.sources.base`, and the registry imports every source module)
 from __future__ import annotations
 
 import atexit
-import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -18,7 +17,7 @@ from flows.sources import LIVE_SOURCES
 from flows.sources.base import Quarantined
 from flows.sources.config import CollectConfig
 from flows.sources.live import LiveSource, describe, error_kind
-from flows.store import Store, UpsertCounts
+from flows.store import Store, UpsertCounts, batched
 
 
 @dataclass
@@ -72,7 +71,7 @@ def collect_source(
             for item in source.fetch()
             if not (isinstance(item, Quarantined) and (item.source_id, item.reason) in known)
         )
-        while batch := list(itertools.islice(items, batch_size)):
+        for batch in batched(items, batch_size):
             result.counts.add(store.upsert_postings(batch, run_id=run_id))
             if progress:
                 progress(len(batch))

@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 
 from flows.settings import SNAPSHOT_DIR
-from flows.sources.base import Posting, Quarantined
+from flows.sources.base import Posting, Quarantined, parse_time
 
 NAME = "snapshot"
 GLASSDOOR_FILES = {"kenjee": "glassdoor_jobs_kenjee.csv.gz", "uncleaned": "Uncleaned_DS_jobs.csv.gz"}
@@ -29,18 +29,8 @@ def _month_start(month: str) -> datetime:
     return datetime.strptime(month, "%Y-%m").replace(tzinfo=UTC)
 
 
-def _parse_time(value: Any) -> datetime | None:
-    """HN times come as Unix seconds (Firebase), ISO strings (Algolia dumps), or "ISO epoch" (one scrape)."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, int | float):
-        return datetime.fromtimestamp(value, tz=UTC)
-    parsed = datetime.fromisoformat(str(value).split()[0].replace("Z", "+00:00"))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
 def _hn_posting(row: dict[str, Any], source_id: str, month: str | None) -> Posting:
-    posted = _parse_time(row.get("time")) or (_month_start(month) if month else None)
+    posted = parse_time(row.get("time")) or (_month_start(month) if month else None)
     return Posting(
         source="hn",
         source_id=source_id,
