@@ -218,7 +218,7 @@ class SkillMatcher:
                 continue
             out.append(c)
             skill = self.taxonomy.by_id[c.skill]
-            for other in skill.also.get(c.form, ()):
+            for other in (*skill.also.get(c.form, ()), *skill.implies):
                 out.append(Candidate(other, c.start, c.end, c.form, False))
         return _dedupe(out)
 

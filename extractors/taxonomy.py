@@ -66,6 +66,9 @@ class Skill:
     exclude_in_document: tuple[Rule, ...] = ()
     also: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False, compare=False)
     parents: tuple[str, ...] = ()
+    # every accepted mention of this skill is also a mention of these (a tool names its field: Tableau ->
+    # data_visualization); unlike ``parents`` these count as literal mentions, because the guidelines say so
+    implies: tuple[str, ...] = ()
     translations: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False, compare=False)
     crosswalk: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
     patterns: tuple[str, ...] = ()
@@ -233,6 +236,7 @@ def _semantic_problems(path: Path, data: dict, lines: dict[tuple, int]) -> list[
             else:
                 seen[sid] = line
     known = set(seen)
+    group_ids = {g["id"] for g in groups if isinstance(g.get("id"), str)}
     claimed: dict[str, tuple[str, int]] = {}
     for i, entry in enumerate(data.get("skills") or []):
         if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
@@ -310,6 +314,13 @@ def _semantic_problems(path: Path, data: dict, lines: dict[tuple, int]) -> list[
                         problems.append(
                             Problem(f, at("also", form), sid, f"'also' names unknown id '{other}'")
                         )
+        for j, other in enumerate(entry.get("implies") or []):
+            if other not in known or other in group_ids:
+                problems.append(
+                    Problem(f, at("implies", j), sid, f"'implies' names '{other}', which is not a skill id")
+                )
+            elif other == sid:
+                problems.append(Problem(f, at("implies", j), sid, "a skill cannot imply itself"))
         for j, parent in enumerate(entry.get("parents") or []):
             if parent not in known:
                 problems.append(
@@ -422,6 +433,7 @@ def _skill(entry: dict, line: int) -> Skill:
         exclude_in_document=rules,
         also={k: tuple(v) for k, v in (entry.get("also") or {}).items()},
         parents=tuple(entry.get("parents") or ()),
+        implies=tuple(entry.get("implies") or ()),
         translations={k: tuple(v) for k, v in (entry.get("translations") or {}).items()},
         crosswalk=cross,
         examples_match=tuple(ex.get("match") or ()),

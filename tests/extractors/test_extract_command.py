@@ -81,7 +81,10 @@ def test_csv_with_text_and_id_columns(tmp_path: Path):
     ]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
-    assert [(r["id"], r["skills"]) for r in read(out)] == [("x1", ["excel", "sql", "tableau"]), ("x2", [])]
+    assert [(r["id"], r["skills"]) for r in read(out)] == [
+        ("x1", ["data_visualization", "excel", "sql", "tableau"]),  # Tableau implies data visualisation
+        ("x2", []),
+    ]
 
 
 def test_csv_missing_column_is_a_clear_error(tmp_path: Path):
