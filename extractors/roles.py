@@ -41,6 +41,8 @@ class RoleRule:
     match: tuple[str, ...]
     no_match: tuple[str, ...]
     fallback: bool = False
+    # families a match also names ("AI/ML Engineer" is an AI engineer and an ML engineer)
+    also: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -63,8 +65,9 @@ class RoleRules:
                     if span[0] == span[1] or any(span[0] < e and s < span[1] for s, e in taken):
                         continue
                     taken.append(span)
-                    if rule.family not in found:
-                        found.append(rule.family)
+                    for family in (rule.family, *rule.also):
+                        if family not in found:
+                            found.append(family)
         if not found:
             for rule in self.rules:
                 if rule.fallback and any(p.search(text) for p in rule.patterns):
@@ -85,8 +88,10 @@ def load_roles(path: Path = ROLES_PATH) -> RoleRules:
     rules = []
     for n, entry in enumerate(data.get("rules") or [], 1):
         family = entry.get("family")
-        if family not in ROLE_FAMILIES:
-            raise RolesError(f"rule {n}: unknown family {family!r}; use one of {', '.join(ROLE_FAMILIES)}")
+        also = tuple(entry.get("also") or ())
+        for name in (family, *also):
+            if name not in ROLE_FAMILIES:
+                raise RolesError(f"rule {n}: unknown family {name!r}; use one of {', '.join(ROLE_FAMILIES)}")
         compiled = []
         for pattern in entry.get("patterns") or []:
             try:
@@ -100,6 +105,7 @@ def load_roles(path: Path = ROLES_PATH) -> RoleRules:
                 match=tuple(str(x) for x in entry.get("match") or ()),
                 no_match=tuple(str(x) for x in entry.get("no_match") or ()),
                 fallback=bool(entry.get("fallback", False)),
+                also=also,
             )
         )
     return RoleRules(tuple(rules), hashlib.sha256(raw_bytes).hexdigest()[:12])
@@ -175,19 +181,42 @@ def _role_lines(text: str, max_lines: int = 60) -> list[str]:
     return out
 
 
+_PIECES = re.compile(r"\s*(?:,|/|&|\+|\band\b|\bor\b)\s*", re.IGNORECASE)
+_ENGINEERS = re.compile(r"\b(?:engineers?|developers?|programmers?|hackers?|devs)\b", re.IGNORECASE)
+
+
+def _names_other(text: str, rules: RoleRules) -> bool:
+    """Whether a list of roles ("SWE, SRE, TPM, PM") has an item that is only a non-software role.
+
+    The whole list names software roles, so the fallback ``other`` rule never fires on it; a multi-role
+    comment must still keep its product managers and designers (GUIDELINES_ROLES rule 2).
+    """
+    return any(rules.find(piece) == ["other"] for piece in _PIECES.split(text) if piece and piece.strip())
+
+
 def hn_roles(text: str, rules: RoleRules | None = None) -> list[str]:
-    """Roles an HN comment names: header segments first, then role lines, then "hiring ..." phrases."""
+    """Roles an HN comment names: header segments first, then role lines, then "hiring ..." phrases.
+
+    Every role a comment names counts, "other" (non-software) roles included; a comment that names no role
+    but asks for engineers or developers is software engineering (GUIDELINES_ROLES rule 4).
+    """
     rules = rules or default_rules()
     text = text or ""
     found: list[str] = []
     for segment in header_segments(hn_header(text)):
         for piece in re.split(r"hiring:?|positions?:|roles?:", segment, flags=re.IGNORECASE):
             found.extend(rules.find(piece))
+            if _names_other(piece, rules):
+                found.append("other")
     for line in _role_lines(text):
         found.extend(f for f in rules.find(line) if f != "other")
-    if not found:
-        for m in _HIRING.finditer(text[:3000]):
-            found.extend(f for f in rules.find(m.group(0)) if f != "other")
+    for m in _HIRING.finditer(text[:3000]):
+        phrase = m.group(0)
+        found.extend(f for f in rules.find(phrase) if f != "other")
+        if found and _names_other(phrase, rules):
+            found.append("other")
+    if not found and _ENGINEERS.search(text[:3000]):
+        found.append("software_engineer")
     return _ordered(list(dict.fromkeys(found))) or ["other"]
 
 

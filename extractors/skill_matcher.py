@@ -22,7 +22,12 @@ from extractors.taxonomy import Skill, Taxonomy
 WINDOW = 80
 _WORD = "A-Za-z0-9_"
 _SEP_CHARS = r"\s,/|&;+()\[\]、，；:·•*\-"
-_SEP = rf"[{_SEP_CHARS}]*(?:(?:and|or|and/or|as well as|plus|和|或|及|与|以及|或者)[{_SEP_CHARS}]*)?"
+# a short aside in brackets may stand between list items: "Python (preferred) or R"
+_ASIDE = r"(?:\([^()\n]{1,20}\))?"
+_SEP = (
+    rf"[{_SEP_CHARS}]*{_ASIDE}[{_SEP_CHARS}]*"
+    rf"(?:(?:and|or|and/or|as well as|plus|和|或|及|与|以及|或者)[{_SEP_CHARS}]*)?"
+)
 LIST_GAP = re.compile(rf"^{_SEP}$", re.IGNORECASE)
 # a gap may hold a few names the taxonomy does not know ("Hive/Impala and Spark"): one capitalised or
 # digit-bearing word each, separated like a list
@@ -247,7 +252,7 @@ class SkillMatcher:
                 j += step  # overlapping candidate: look past it
                 continue
             gap = text[n.end : c.start] if step < 0 else text[c.end : n.start]
-            if not (len(gap) <= 12 and LIST_GAP.match(gap)) and not (
+            if not (len(gap) <= 24 and LIST_GAP.match(gap)) and not (
                 len(gap) <= 40 and LIST_GAP_WITH_ITEMS.match(gap) and gap.count(",") + gap.count("/") >= 1
             ):
                 return False

@@ -87,7 +87,7 @@ def test_real_titles(title: str, expected: list[str]) -> None:
         (
             "Blend Labs - https://blendlabs.com - San Francisco, CA - Hiring: Software Engineers, "
             "Implementation Engineers, Data Engineer, UI/UX Designer, Visual Designer\nBlend Labs is fixing",
-            ["data_engineer", "software_engineer"],
+            ["data_engineer", "software_engineer", "other"],  # the designers are roles too (GUIDELINES_ROLES)
         ),
         (
             "Osper | Backend Engineer, DevOps Engineer, DevOps Contractor | London, UK | VISA ONSITE\nOsper",
@@ -101,7 +101,7 @@ def test_real_titles(title: str, expected: list[str]) -> None:
         (
             "Gaetan Consulting - Junior and Veteran AI/Machine Learning engineers and interns needed. "
             "Remote OK\n- We are developing ways of clustering",
-            ["ml_engineer"],
+            ["ml_engineer", "ai_engineer"],  # "AI/Machine Learning engineers" name both families
         ),
     ],
 )
