@@ -71,6 +71,22 @@ def _scoped(pattern: str) -> str:
     return f"(?{m.group(1)}:{pattern[m.end() :]})" if m else pattern
 
 
+def _starts_at_word(pattern: str) -> bool:
+    """Whether a pattern (after its inline flags) must start at a word boundary."""
+    m = _GLOBAL_FLAGS.match(pattern)
+    return pattern[m.end() if m else 0 :].startswith(r"\b")
+
+
+def _joined(specs: list[tuple[str, str]], fence: str) -> tuple[re.Pattern[str], list[tuple[str, int]]]:
+    """One regex for many (skill, pattern) pairs, and the group number that says which one matched."""
+    joined = fence + "(?:" + "|".join(f"({_scoped(p)})" for _, p in specs) + ")"
+    groups, n = [], 1
+    for skill, p in specs:
+        groups.append((skill, n))
+        n += re.compile(p).groups + 1
+    return re.compile(joined), groups
+
+
 def _trie_regex(keys: list[str]) -> str:
     """A regex matching exactly ``keys``, longest first at every branch, as a character trie."""
     trie: dict = {}
@@ -116,13 +132,20 @@ class SkillMatcher:
                 pattern = rf"(?<![{_WORD}])(?=({trie})(s?)(?![{_WORD}]))"
                 self._scans.append((re.compile(pattern, flags), table, bool(flags)))
         self._exclude = {s.id: [re.compile(p) for p in s.exclude] for s in taxonomy.skills if s.exclude}
-        # free-form patterns (phrasings no list of forms can hold) share one scan; group n -> skill
-        self._pattern_skills = [s.id for s in taxonomy.skills for _ in s.patterns]
-        joined = "|".join(f"({_scoped(p)})" for s in taxonomy.skills for p in s.patterns)
-        self._patterns = re.compile(joined) if joined else None
-        self._pattern_groups = [
-            1 + sum(re.compile(q).groups + 1 for q in [p for s in taxonomy.skills for p in s.patterns][:i])
-            for i in range(len(self._pattern_skills))
+        # taxonomy-wide exclusions run once over a text (not per mention) and are fenced like the patterns
+        self._exclude_all = (
+            [re.compile(r"\b(?=\w)(?:" + "|".join(f"(?:{_scoped(p)})" for p in taxonomy.exclude) + ")")]
+            if taxonomy.exclude
+            else []
+        )
+        # free-form patterns (phrasings no list of forms can hold) share one scan; group n -> skill. An
+        # alternation is tried at every character; the ones that start at a word boundary are fenced by a
+        # word-start check, so that most positions fail at once (3x faster on real postings).
+        specs = [(s.id, p) for s in taxonomy.skills for p in s.patterns]
+        at_word = [sp for sp in specs if _starts_at_word(sp[1])]
+        anywhere = [sp for sp in specs if not _starts_at_word(sp[1])]
+        self._pattern_scans = [
+            _joined(group, fence) for group, fence in ((at_word, r"\b(?=\w)"), (anywhere, "")) if group
         ]
         self._doc_rules = {
             s.id: [(set(r.forms), re.compile(r.document)) for r in s.exclude_in_document]
@@ -152,9 +175,9 @@ class SkillMatcher:
                 prev = best.get(start)
                 if prev is None or end > prev.end:
                     best[start] = Candidate(info.skill.id, start, end, info.form, info.ambiguous)
-        if self._patterns is not None:
-            for m in self._patterns.finditer(text):
-                for skill, group in zip(self._pattern_skills, self._pattern_groups, strict=True):
+        for pattern, skills_groups in self._pattern_scans:
+            for m in pattern.finditer(text):
+                for skill, group in skills_groups:
                     if m.start(group) >= 0:
                         prev = best.get(m.start())
                         if prev is None or m.end() > prev.end:
@@ -162,17 +185,11 @@ class SkillMatcher:
                         break
         return [best[k] for k in sorted(best)]
 
-    def _excluded(self, text: str, c: Candidate) -> bool:
-        lo = max(0, c.start - WINDOW)
-        window = text[lo : c.end + WINDOW]
-        s, e = c.start - lo, c.end - lo
-        for pattern in self._exclude.get(c.skill, ()):
-            for m in pattern.finditer(window):
-                if m.start() <= s and m.end() >= e:
-                    return True
-                if m.start() > s:
-                    break
-        return False
+    def _excluded(self, text: str, c: Candidate, spans: list[tuple[int, int]]) -> bool:
+        own = self._exclude.get(c.skill, ())
+        if own and _covered(text, c, own, WINDOW):
+            return True
+        return any(a <= c.start and b >= c.end for a, b in spans)
 
     def _has_context(self, text: str, c: Candidate) -> bool:
         before = self._before[c.skill]
@@ -194,11 +211,12 @@ class SkillMatcher:
             return []
         kept: list[Candidate] = []
         doc_hits: dict[int, bool] = {}
+        spans = [m.span() for p in self._exclude_all for m in p.finditer(text)]
         for c in cands:
             if _in_url(text, c):
                 _reject(rejected, c)
                 continue
-            if c.skill in self._exclude and self._excluded(text, c):
+            if (c.skill in self._exclude or spans) and self._excluded(text, c, spans):
                 _reject(rejected, c)
                 continue
             rules = self._doc_rules.get(c.skill)
@@ -258,6 +276,20 @@ class SkillMatcher:
                 return False
             return n.accepted and n.skill != c.skill and self._evidence_ok[n.skill]
         return False
+
+
+def _covered(text: str, c: Candidate, patterns: list[re.Pattern[str]], width: int) -> bool:
+    """Whether a match of any pattern, searched within ``width`` characters of ``c``, covers it."""
+    lo = max(0, c.start - width)
+    window = text[lo : c.end + width]
+    s, e = c.start - lo, c.end - lo
+    for pattern in patterns:
+        for m in pattern.finditer(window):
+            if m.start() <= s and m.end() >= e:
+                return True
+            if m.start() > s:
+                break
+    return False
 
 
 _WS = re.compile(r"\s")

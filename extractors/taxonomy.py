@@ -98,6 +98,9 @@ class Taxonomy:
     skills: tuple[Skill, ...]
     version: str
     groups: tuple[Group, ...] = ()
+    # regexes that drop any mention they cover, whatever the skill: a tool's name standing for the company
+    # ("backed by the founders of Looker", "ex-Snowflake"), which no skill's own list should have to repeat
+    exclude: tuple[str, ...] = ()
 
     def ids(self) -> list[str]:
         return [s.id for s in self.skills]
@@ -376,6 +379,10 @@ def _semantic_problems(path: Path, data: dict, lines: dict[tuple, int]) -> list[
             problems.append(
                 Problem(f, at(), sid, "no aliases, case_sensitive forms or translations: never matches")
             )
+    for j, pattern in enumerate(data.get("exclude") or []):
+        _pat, err = _compile(pattern) if isinstance(pattern, str) else (None, "not a string")
+        if err:
+            problems.append(Problem(f, _line_for(lines, ("exclude", j)), None, f"exclude #{j + 1}: {err}"))
     for i, group in enumerate(groups):
         for j, parent in enumerate(group.get("parents") or []):
             if parent not in known:
@@ -455,4 +462,10 @@ def load_taxonomy(path: Path | str) -> Taxonomy:
         Group(g["id"], str(g.get("name", g["id"])), tuple(g.get("parents") or ()))
         for g in data.get("groups") or []
     )
-    return Taxonomy(path=path, skills=skills, version=hashlib.sha256(raw).hexdigest()[:12], groups=groups)
+    return Taxonomy(
+        path=path,
+        skills=skills,
+        version=hashlib.sha256(raw).hexdigest()[:12],
+        groups=groups,
+        exclude=tuple(data.get("exclude") or ()),
+    )
