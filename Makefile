@@ -40,7 +40,7 @@ lint: $(STAMP_DEV)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# Score the extractor on the development gold set (outside the repo) and keep the scores for the report.
+# Score skills (guideline parts 1 and 2) and roles on the development sets and keep the scores for the report.
 GOLD ?= ../shared/eval/dev_gold.jsonl
 eval: $(STAMP_RUN)
 	$(BIN)/skillpulse eval --gold $(GOLD) --no-errors

@@ -26,6 +26,7 @@ from reports import charts
 from reports.claims import POOLED, ClaimResult, ClaimsConfig, evaluate_all, load_claims, pay_frame, role_mask
 from reports.dataset import ReportData, load
 from reports.fingerprint import fingerprint
+from reports.precision import PRECISION_BAR, load_audit, withheld
 from reports.stats import wilson_interval
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -209,7 +210,12 @@ def build_report(
     data = load(con, extractor_version, enricher_version)
     cfg = claims_config or load_claims()
     results = evaluate_all(data, cfg, taxonomy)
+    audit = load_audit()
+    held = withheld(audit, taxonomy.ids()) if audit else []
     shares = skill_shares_by_role(data, taxonomy)
+    if audit:  # only skills whose audited precision reaches the bar are printed
+        held_ids = {h if isinstance(h, str) else h.skill for h in held}
+        shares = shares[~shares.skill_id.isin(held_ids)].reset_index(drop=True)
     pay = pay_frame(data)
     matrix = cooccurrence(data, shares)
 
@@ -265,6 +271,7 @@ def build_report(
         "extractor_version": extractor_version,
         "enricher_version": enricher_version,
         "eval_scores": eval_scores,
+        "audit": _audit_summary(audit, held),
         "focus_shares": focus_rows.to_dict("records") if not shares.empty else [],
         "n_focus": int(focus_rows.n_postings.iloc[0]) if len(focus_rows) else 0,
         "fingerprint": fingerprint(),
@@ -292,6 +299,23 @@ def build_report(
     return ReportPaths(
         run_dir, markdown, html, claims_json, run_dir / "skill_shares.csv", latest, context["verdict_table"]
     )
+
+
+def _audit_summary(audit: dict, held: list) -> dict | None:
+    """What the method section says about the precision audit: how many skills, how many withheld."""
+    if not audit:
+        return None
+    judged = sum(a.judged for a in audit.values())
+    correct = sum(a.correct for a in audit.values())
+    return {
+        "skills": len(audit),
+        "judged": judged,
+        "precision": correct / judged if judged else 0.0,
+        "bar": PRECISION_BAR,
+        "withheld": [
+            h if isinstance(h, str) else f"{h.skill} ({h.correct}/{h.judged})" for h in held
+        ],
+    }
 
 
 def _format_number(value: float | None, metric: str = "") -> str:

@@ -26,6 +26,7 @@ INPUT_GLOBS = (
     "data/*.csv",
     "data/*.yaml",
     "data/extractor_eval.json",
+    "benchmarks/gold/precision/audit.jsonl",
 )
 
 

@@ -130,3 +130,39 @@ def test_bad_rules_file_names_the_rule(tmp_path: Path) -> None:
     bad.write_text("rules:\n  - family: other\n    patterns: ['(']\n")
     with pytest.raises(RolesError, match="bad pattern"):
         load_roles(bad)
+
+
+# GUIDELINES_ROLES (benchmarks/gold/roles): multi-role comments keep every role, "other" roles included.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Fluidstack | SWE, SRE, Networking, Infra, TPM, PM, and many more | SF, NYC | Full-Time\nAbout us",
+            ["software_engineer", "other"],
+        ),
+        ("Acme | Sr/Staff Software Engineers & PM | REMOTE\nWe build", ["software_engineer", "other"]),
+        ("Acme | Founding Engineer / Founding GTM | SF\nWe build", ["software_engineer", "other"]),
+        # no role named, but engineers asked for: software engineering (rule 4)
+        ("San Francisco.\nWe really need some more front-end engineers. Call us.", ["software_engineer"]),
+    ],
+)
+def test_multi_role_comments_keep_every_role(text: str, expected: list[str]) -> None:
+    assert hn_roles(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("AI/ML Engineer (Redmond,WA- Onsite)", ["ml_engineer", "ai_engineer"]),
+        ("Artificial Intelligence and Machine Leaning Engineer", ["ml_engineer", "ai_engineer"]),
+        ("Member of Technical Staff - ML Research Engineer, VLM Data", ["research_scientist"]),
+        ("Member of Technical Staff", ["software_engineer"]),
+        ("Machine Learning Engineer, Platform", ["mlops_engineer"]),
+        ("ML Ops Engineer", ["mlops_engineer"]),
+        ("Senior Quality Assurance Automation Engineer", ["other"]),
+        ("Business Systems Analyst", ["data_analyst"]),
+        ("SENIOR DATABASE ENGINEER (CASSANDRA)", ["data_engineer"]),
+    ],
+)
+def test_modern_titles(title: str, expected: list[str]) -> None:
+    assert classify_title(title) == expected

@@ -1,0 +1,66 @@
+"""Audited precision per skill: which skills the report may print.
+
+Every skill the report prints had a random sample of its matches in the bundled corpora read and judged
+by hand (``benchmarks/gold/precision/audit.jsonl``: the sample, the judgement and the reason for each match).
+A later audit round of a skill supersedes the earlier one, because it judges the taxonomy as fixed. A
+skill below ``PRECISION_BAR``, or never audited, leaves the report's skill tables until it is fixed and
+audited again: a share counted from matches that are mostly wrong is not evidence.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+AUDIT_PATH = Path(__file__).resolve().parent.parent / "benchmarks" / "gold" / "precision" / "audit.jsonl"
+PRECISION_BAR = 0.9
+
+
+@dataclass(frozen=True)
+class AuditedSkill:
+    skill: str
+    correct: int
+    judged: int
+    round: int
+
+    @property
+    def precision(self) -> float:
+        return self.correct / self.judged if self.judged else 0.0
+
+    @property
+    def reportable(self) -> bool:
+        return self.judged > 0 and self.precision >= PRECISION_BAR
+
+
+def load_audit(path: Path = AUDIT_PATH) -> dict[str, AuditedSkill]:
+    """Skill id -> its latest audit round's tally; empty when the audit file is absent."""
+    if not path.is_file():
+        return {}
+    rounds: dict[str, dict[int, list[int]]] = {}
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            tally = rounds.setdefault(row["skill"], {}).setdefault(int(row["round"]), [0, 0])
+            tally[0] += bool(row["correct"])
+            tally[1] += 1
+    out = {}
+    for skill, by_round in rounds.items():
+        latest = max(by_round)
+        correct, judged = by_round[latest]
+        out[skill] = AuditedSkill(skill, correct, judged, latest)
+    return out
+
+
+def withheld(audit: dict[str, AuditedSkill], skill_ids: list[str]) -> list[AuditedSkill | str]:
+    """Skills the report must not print: audited below the bar (with their tally) or never audited (id)."""
+    out: list[AuditedSkill | str] = []
+    for sid in skill_ids:
+        a = audit.get(sid)
+        if a is None:
+            out.append(sid)
+        elif not a.reportable:
+            out.append(a)
+    return out
