@@ -131,7 +131,7 @@ _SEGMENT_SPLIT = re.compile(r"\s*\|\s*|\s+[-–—]\s+|\s*•\s*|\s*;\s*")
 _BULLET = re.compile(r"^\s*(?:[-*•·+>]|\d{1,2}[.)]|\(\w\))\s*")
 _PROSE = re.compile(
     r"\b(?:you|your|we|we're|our|us|will|would|is|are|was|were|have|has|with|who|that|this|help|"
-    r"experience|work(?:ing)?|build(?:ing)?|looking|join|team|years?)\b",
+    r"experience|work(?:ing)?|build(?:ing)?|looking|join|team|years?|apply|email|e-mail|contact|send|visit)\b",
     re.IGNORECASE,
 )
 _HIRING = re.compile(
@@ -182,16 +182,34 @@ def _role_lines(text: str, max_lines: int = 60) -> list[str]:
 
 
 _PIECES = re.compile(r"\s*(?:,|/|&|\+|\band\b|\bor\b)\s*", re.IGNORECASE)
-_ENGINEERS = re.compile(r"\b(?:engineers?|developers?|programmers?|hackers?|devs)\b", re.IGNORECASE)
+_JOB_NOUN = re.compile(
+    r"\b(?:manager|designer|engineer|executive|recruiter|writer|chief|head|director|specialist|"
+    r"representative|marketer|counsel|accountant|coordinator|associate|partner|lead)s?\b",
+    re.IGNORECASE,
+)
+# non-software roles named in a sentence ("hiring engineers and designers")
+_OTHER_NOUN = re.compile(
+    r"\b(?:designers?|managers?|marketers?|recruiters?|writers?|editors?|sales\w*|account executives?|"
+    r"accountants?|animators?|artists?|lawyers?|counsel|qa|testers?|support)\b",
+    re.IGNORECASE,
+)
+_ENGINEERS = re.compile(
+    r"\b(?:engineers?|engineering|developers?|programmers?|programming|hackers?|devs|coders?)\b", re.IGNORECASE
+)
 
 
-def _names_other(text: str, rules: RoleRules) -> bool:
+def _names_other(text: str, rules: RoleRules, max_words: int = 99) -> bool:
     """Whether a list of roles ("SWE, SRE, TPM, PM") has an item that is only a non-software role.
 
     The whole list names software roles, so the fallback ``other`` rule never fires on it; a multi-role
-    comment must still keep its product managers and designers (GUIDELINES_ROLES rule 2).
+    comment must still keep its product managers and designers (GUIDELINES_ROLES rule 2). In prose only
+    title-sized items count ("people who thrive with autonomy" is not a role).
     """
-    return any(rules.find(piece) == ["other"] for piece in _PIECES.split(text) if piece and piece.strip())
+    return any(
+        rules.find(piece) == ["other"]
+        for piece in _PIECES.split(text)
+        if piece and piece.strip() and len(piece.split()) <= max_words
+    )
 
 
 def hn_roles(text: str, rules: RoleRules | None = None) -> list[str]:
@@ -209,11 +227,13 @@ def hn_roles(text: str, rules: RoleRules | None = None) -> list[str]:
             if _names_other(piece, rules):
                 found.append("other")
     for line in _role_lines(text):
-        found.extend(f for f in rules.find(line) if f != "other")
+        # a heading ("Support", "Operations") is not a role; a title-like line with a job noun is
+        found.extend(f for f in rules.find(line) if f != "other" or _JOB_NOUN.search(line))
     for m in _HIRING.finditer(text[:3000]):
         phrase = m.group(0)
         found.extend(f for f in rules.find(phrase) if f != "other")
-        if found and _names_other(phrase, rules):
+        pieces = (" ".join(p.split()[:3]) for p in _PIECES.split(phrase) if p.strip())
+        if found and any(_OTHER_NOUN.search(p) and rules.find(p) == ["other"] for p in pieces):
             found.append("other")
     if not found and _ENGINEERS.search(text[:3000]):
         found.append("software_engineer")
