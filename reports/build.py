@@ -216,6 +216,7 @@ def build_report(
     if audit:  # only skills whose audited precision reaches the bar are printed
         held_ids = {h if isinstance(h, str) else h.skill for h in held}
         shares = shares[~shares.skill_id.isin(held_ids)].reset_index(drop=True)
+    _flag_low_precision(results, held)
     pay = pay_frame(data)
     matrix = cooccurrence(data, shares)
 
@@ -301,6 +302,25 @@ def build_report(
     )
 
 
+SKILL_KEYS = ("skills", "trend_skills", "build_skills", "analysis_skills")
+
+
+def _flag_low_precision(results: list[ClaimResult], held: list) -> None:
+    """A verdict that counts a skill below the audited precision bar says so in its reason."""
+    low = {
+        h.skill: f"{h.skill} ({h.correct}/{h.judged} matches right)" for h in held if not isinstance(h, str)
+    }
+    low |= {h: f"{h} (not audited)" for h in held if isinstance(h, str)}
+    for r in results:
+        used = [s for key in SKILL_KEYS for s in r.spec.get(key) or [] if s in low]
+        if used:
+            r.reason += (
+                f" Caution: it counts skills below the {PRECISION_BAR} audited precision bar: "
+                + ", ".join(low[s] for s in dict.fromkeys(used))
+                + "."
+            )
+
+
 def _audit_summary(audit: dict, held: list) -> dict | None:
     """What the method section says about the precision audit: how many skills, how many withheld."""
     if not audit:
@@ -312,9 +332,7 @@ def _audit_summary(audit: dict, held: list) -> dict | None:
         "judged": judged,
         "precision": correct / judged if judged else 0.0,
         "bar": PRECISION_BAR,
-        "withheld": [
-            h if isinstance(h, str) else f"{h.skill} ({h.correct}/{h.judged})" for h in held
-        ],
+        "withheld": [h if isinstance(h, str) else f"{h.skill} ({h.correct}/{h.judged})" for h in held],
     }
 
 
