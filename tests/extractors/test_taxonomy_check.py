@@ -179,3 +179,36 @@ def test_optional_fields_load(tmp_path: Path):
     assert py.line == 3
     bad = check_taxonomy(write(tmp_path, text.replace("lightcast: KS1", "onet: 15-2051")))
     assert only(bad, "unknown key 'onet'").entry == "python"
+
+
+IMPLIES = """\
+version: 2
+exclude: ['(?i:backed\\s+by)\\s+[A-Z]\\w*']
+skills:
+  - id: tableau
+    name: Tableau
+    category: tool
+    aliases: [tableau]
+    implies: [data_visualization]
+  - id: data_visualization
+    name: Data visualisation
+    category: method
+    aliases: [dashboards]
+"""
+
+
+def test_implies_adds_the_field_and_taxonomy_wide_exclusions_drop_any_skill(tmp_path: Path) -> None:
+    ex = SkillExtractor(write(tmp_path, IMPLIES))
+    found = {m.skill for m in ex.extract("Reports in Tableau.")}
+    assert found == {"tableau", "data_visualization"}
+    assert {m.skill for m in ex.extract("We are backed by Tableau founders.")} == set()
+
+
+def test_implies_and_top_level_exclude_are_checked(tmp_path: Path) -> None:
+    bad = IMPLIES.replace("implies: [data_visualization]", "implies: [dataviz]").replace(
+        "exclude: ['(?i:backed\\s+by)\\s+[A-Z]\\w*']", "exclude: ['(unclosed']"
+    )
+    problems = check_taxonomy(write(tmp_path, bad))
+    assert only(problems, "'dataviz', which is not a skill id").entry == "tableau"
+    hit = only(problems, "exclude #1")
+    assert hit.line == 2 and "broken regex" in hit.message
