@@ -194,7 +194,8 @@ _OTHER_NOUN = re.compile(
     re.IGNORECASE,
 )
 _ENGINEERS = re.compile(
-    r"\b(?:engineers?|engineering|developers?|programmers?|programming|hackers?|devs|coders?)\b", re.IGNORECASE
+    r"\b(?:engineers?|engineering|developers?|programmers?|programming|hackers?|devs|coders?)\b",
+    re.IGNORECASE,
 )
 
 

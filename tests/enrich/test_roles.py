@@ -137,7 +137,7 @@ def test_bad_rules_file_names_the_rule(tmp_path: Path) -> None:
     ("text", "expected"),
     [
         (
-            "Fluidstack | SWE, SRE, Networking, Infra, TPM, PM, and many more | SF, NYC | Full-Time\nAbout us",
+            "Fluidstack | SWE, SRE, Networking, Infra, TPM, PM, and many more | SF, NYC | Full-Time\nAbout",
             ["software_engineer", "other"],
         ),
         ("Acme | Sr/Staff Software Engineers & PM | REMOTE\nWe build", ["software_engineer", "other"]),
