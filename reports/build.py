@@ -216,6 +216,7 @@ def build_report(
     if audit:  # only skills whose audited precision reaches the bar are printed
         held_ids = {h if isinstance(h, str) else h.skill for h in held}
         shares = shares[~shares.skill_id.isin(held_ids)].reset_index(drop=True)
+        shares["audited_precision"] = [round(audit[sid].precision, 3) for sid in shares.skill_id]
     _flag_low_precision(results, held)
     pay = pay_frame(data)
     matrix = cooccurrence(data, shares)

@@ -22,6 +22,7 @@ CLAIM_LABELS = GOLD_DIR / "claim_skills" / "dev_claim_skills.jsonl"
 ROLE_LABELS = GOLD_DIR / "roles" / "dev_roles.jsonl"
 ROLE_SAMPLE = GOLD_DIR / "roles" / "modern_sample.jsonl"
 PARTS = ("skills", "claims", "roles")
+EXTRA_PARTS = ("audit",)
 
 
 def register(app: typer.Typer) -> None:
@@ -39,8 +40,8 @@ def evaluate(
         list[str] | None,
         typer.Option(
             "--part",
-            help="skills (guideline part 1), claims (part 2: the nine claim skills), roles. Repeatable; "
-            "default all three.",
+            help="skills (guideline part 1), claims (part 2: the nine claim skills), roles, audit (the "
+            "hand-judged precision of every skill the report prints). Repeatable; default the first three.",
         ),
     ] = None,
     taxonomy: Annotated[
@@ -70,10 +71,13 @@ def evaluate(
 
     console = Console()
     parts = list(dict.fromkeys(part or PARTS))
-    unknown = [p for p in parts if p not in PARTS]
+    unknown = [p for p in parts if p not in PARTS + EXTRA_PARTS]
     if unknown:
-        console.print(f"[red]Unknown --part {', '.join(unknown)}[/red]: use {', '.join(PARTS)}")
+        console.print(f"[red]Unknown --part {', '.join(unknown)}[/red]: use {', '.join(PARTS + EXTRA_PARTS)}")
         raise typer.Exit(2)
+    if parts == ["audit"]:
+        _print_audit(console, as_json)
+        return
     postings = None
     if gold.exists():
         postings = load_gold(str(gold))
@@ -206,6 +210,45 @@ def _roles(postings: list | None) -> tuple[Any, dict]:
         "bars": {"micro_f1": 0.90},
     }
     return report, extra
+
+
+def _print_audit(console: Any, as_json: bool) -> None:
+    """Audited precision per skill, lowest first: what the report prints and what it withholds."""
+    import json
+
+    from rich.table import Table
+
+    from reports.precision import AUDIT_PATH, PRECISION_BAR, load_audit
+
+    audit = load_audit()
+    rows = sorted(audit.values(), key=lambda a: (a.precision, a.skill))
+    if as_json:
+        out = [
+            {
+                "skill": a.skill,
+                "correct": a.correct,
+                "judged": a.judged,
+                "precision": round(a.precision, 4),
+                "round": a.round,
+                "reported": a.reportable,
+            }
+            for a in rows
+        ]
+        typer.echo(json.dumps(out, indent=2))
+        return
+    table = Table(title=f"hand-judged precision per skill ({AUDIT_PATH.relative_to(REPO)})")
+    for col in ("skill", "right", "judged", "precision", "round", "in the report"):
+        table.add_column(col, justify="left" if col == "skill" else "right")
+    for a in rows:
+        table.add_row(
+            a.skill,
+            str(a.correct),
+            str(a.judged),
+            f"{a.precision:.2f}",
+            str(a.round),
+            "yes" if a.reportable else f"[red]no (< {PRECISION_BAR})[/red]",
+        )
+    console.print(table)
 
 
 def _print(console: Any, name: str, report: Any, extra: dict, errors: bool) -> None:

@@ -147,3 +147,13 @@ def test_unknown_part_is_refused(tmp_path: Path):
     result = CliRunner().invoke(app, ["eval", "--part", "everything"])
     assert result.exit_code == 2
     assert "Unknown --part" in result.output
+
+
+def test_audit_part_lists_every_skill_with_its_tally():
+    result = CliRunner().invoke(app, ["eval", "--part", "audit", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert len(rows) >= 180
+    for r in rows:
+        assert r["reported"] == (r["precision"] >= 0.9), r
+    assert [r["precision"] for r in rows] == sorted(r["precision"] for r in rows)
