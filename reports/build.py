@@ -26,7 +26,7 @@ from reports import charts
 from reports.claims import POOLED, ClaimResult, ClaimsConfig, evaluate_all, load_claims, pay_frame, role_mask
 from reports.dataset import ReportData, load
 from reports.fingerprint import fingerprint
-from reports.precision import PRECISION_BAR, load_audit, withheld
+from reports.precision import PRECISION_BAR, audit_rows, load_audit, withheld
 from reports.stats import wilson_interval
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -331,6 +331,7 @@ def _audit_summary(audit: dict, held: list) -> dict | None:
     return {
         "skills": len(audit),
         "judged": judged,
+        "judged_all": audit_rows(),
         "precision": correct / judged if judged else 0.0,
         "bar": PRECISION_BAR,
         "withheld": [h if isinstance(h, str) else f"{h.skill} ({h.correct}/{h.judged})" for h in held],

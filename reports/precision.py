@@ -64,3 +64,11 @@ def withheld(audit: dict[str, AuditedSkill], skill_ids: list[str]) -> list[Audit
         elif not a.reportable:
             out.append(a)
     return out
+
+
+def audit_rows(path: Path = AUDIT_PATH) -> int:
+    """How many judgements the audit file holds over all rounds."""
+    if not path.is_file():
+        return 0
+    with path.open(encoding="utf-8") as fh:
+        return sum(1 for line in fh if line.strip())
