@@ -75,6 +75,13 @@ def evaluate(
     if unknown:
         console.print(f"[red]Unknown --part {', '.join(unknown)}[/red]: use {', '.join(PARTS + EXTRA_PARTS)}")
         raise typer.Exit(2)
+    missing = [f for f in (CLAIM_LABELS, ROLE_LABELS, ROLE_SAMPLE) if not f.is_file()]
+    if missing and set(parts) & {"claims", "roles"}:
+        console.print(
+            f"[red]No development labels at {missing[0]}[/red]: they live in a checkout's benchmarks/gold/; "
+            "run skillpulse eval from the repository (an installed wheel does not carry them)."
+        )
+        raise typer.Exit(2)
     if parts == ["audit"]:
         _print_audit(console, as_json)
         return
