@@ -193,6 +193,16 @@ _OTHER_NOUN = re.compile(
     r"accountants?|animators?|artists?|lawyers?|counsel|qa|testers?|support)\b",
     re.IGNORECASE,
 )
+_TEAM = re.compile(r"\b(?:team|roles|engineers?)\b", re.IGNORECASE)
+_SLOT = re.compile(
+    r"(?:^|[(,/&]|\band\b)\s*(AI|ML|LLM|Machine Learning)\s*(?=$|[),/&]|\band\b)", re.IGNORECASE
+)
+_SPECIALTY = {
+    "ai": "ai_engineer",
+    "llm": "ai_engineer",
+    "ml": "ml_engineer",
+    "machine learning": "ml_engineer",
+}
 _ENGINEERS = re.compile(
     r"\b(?:engineers?|engineering|developers?|programmers?|programming|hackers?|devs|coders?)\b",
     re.IGNORECASE,
@@ -224,17 +234,20 @@ def hn_roles(text: str, rules: RoleRules | None = None) -> list[str]:
     found: list[str] = []
     for segment in header_segments(hn_header(text)):
         for piece in re.split(r"hiring:?|positions?:|roles?:", segment, flags=re.IGNORECASE):
-            found.extend(rules.find(piece))
+            named = rules.find(piece)
+            found.extend(named)
             if _names_other(piece, rules):
                 found.append("other")
+            if named or _TEAM.search(piece):  # "Engineer (Full-Stack / AI)": a bare AI or ML slot is a role
+                found.extend(_SPECIALTY[m.group(1).lower()] for m in _SLOT.finditer(piece))
     for line in _role_lines(text):
         # a heading ("Support", "Operations") is not a role; a title-like line with a job noun is
         found.extend(f for f in rules.find(line) if f != "other" or _JOB_NOUN.search(line))
     for m in _HIRING.finditer(text[:3000]):
         phrase = m.group(0)
         found.extend(f for f in rules.find(phrase) if f != "other")
-        pieces = (" ".join(p.split()[:3]) for p in _PIECES.split(phrase) if p.strip())
-        if found and any(_OTHER_NOUN.search(p) and rules.find(p) == ["other"] for p in pieces):
+        pieces = [p for p in _PIECES.split(phrase) if p.strip()]
+        if found and any(_OTHER_NOUN.search(p) and "other" in rules.find(p) for p in pieces):
             found.append("other")
     if not found and _ENGINEERS.search(text[:3000]):
         found.append("software_engineer")

@@ -166,3 +166,27 @@ def test_multi_role_comments_keep_every_role(text: str, expected: list[str]) -> 
 )
 def test_modern_titles(title: str, expected: list[str]) -> None:
     assert classify_title(title) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Acme | Early Engineer (Full-Stack / AI) | REMOTE (US)\nWe build",
+            ["ai_engineer", "software_engineer"],
+        ),
+        (
+            "Acme | Founding team (AI, infrastructure, full-stack, designer) | SF\nx",
+            ["ai_engineer", "software_engineer", "other"],
+        ),
+        ("Acme | Security, Machine Learning | Backend Engineer | NYC\nx", ["software_engineer"]),
+        ("Acme | Founding Researcher | REMOTE\nWe build models", ["research_scientist"]),
+        ("Acme | AI Native Software Engineer (All Levels) | Bay Area\nx", ["software_engineer"]),
+        (
+            "Acme | NYC | Full Time\nI'm hiring for some really fun product manager roles on our platform.",
+            ["other"],
+        ),
+    ],
+)
+def test_role_slots_and_sentences(text: str, expected: list[str]) -> None:
+    assert hn_roles(text) == expected
