@@ -209,18 +209,13 @@ _ENGINEERS = re.compile(
 )
 
 
-def _names_other(text: str, rules: RoleRules, max_words: int = 99) -> bool:
+def _names_other(text: str, rules: RoleRules) -> bool:
     """Whether a list of roles ("SWE, SRE, TPM, PM") has an item that is only a non-software role.
 
     The whole list names software roles, so the fallback ``other`` rule never fires on it; a multi-role
-    comment must still keep its product managers and designers (GUIDELINES_ROLES rule 2). In prose only
-    title-sized items count ("people who thrive with autonomy" is not a role).
+    comment must still keep its product managers and designers (GUIDELINES_ROLES rule 2).
     """
-    return any(
-        rules.find(piece) == ["other"]
-        for piece in _PIECES.split(text)
-        if piece and piece.strip() and len(piece.split()) <= max_words
-    )
+    return any(rules.find(piece) == ["other"] for piece in _PIECES.split(text) if piece and piece.strip())
 
 
 def hn_roles(text: str, rules: RoleRules | None = None) -> list[str]:

@@ -134,9 +134,9 @@ class SkillMatcher:
         self._exclude = {s.id: [re.compile(p) for p in s.exclude] for s in taxonomy.skills if s.exclude}
         # taxonomy-wide exclusions run once over a text (not per mention) and are fenced like the patterns
         self._exclude_all = (
-            [re.compile(r"\b(?=\w)(?:" + "|".join(f"(?:{_scoped(p)})" for p in taxonomy.exclude) + ")")]
+            re.compile(r"\b(?=\w)(?:" + "|".join(f"(?:{_scoped(p)})" for p in taxonomy.exclude) + ")")
             if taxonomy.exclude
-            else []
+            else None
         )
         # free-form patterns (phrasings no list of forms can hold) share one scan; group n -> skill. An
         # alternation is tried at every character; the ones that start at a word boundary are fenced by a
@@ -211,7 +211,7 @@ class SkillMatcher:
             return []
         kept: list[Candidate] = []
         doc_hits: dict[int, bool] = {}
-        spans = [m.span() for p in self._exclude_all for m in p.finditer(text)]
+        spans = [m.span() for m in self._exclude_all.finditer(text)] if self._exclude_all else []
         for c in cands:
             if _in_url(text, c):
                 _reject(rejected, c)

@@ -214,8 +214,7 @@ def build_report(
     held = withheld(audit, taxonomy.ids()) if audit else []
     shares = skill_shares_by_role(data, taxonomy)
     if audit:  # only skills whose audited precision reaches the bar are printed
-        held_ids = {h if isinstance(h, str) else h.skill for h in held}
-        shares = shares[~shares.skill_id.isin(held_ids)].reset_index(drop=True)
+        shares = shares[~shares.skill_id.isin({h.skill for h in held})].reset_index(drop=True)
         shares["audited_precision"] = [round(audit[sid].precision, 3) for sid in shares.skill_id]
     _flag_low_precision(results, held)
     pay = pay_frame(data)
@@ -309,9 +308,9 @@ SKILL_KEYS = ("skills", "trend_skills", "build_skills", "analysis_skills")
 def _flag_low_precision(results: list[ClaimResult], held: list) -> None:
     """A verdict that counts a skill below the audited precision bar says so in its reason."""
     low = {
-        h.skill: f"{h.skill} ({h.correct}/{h.judged} matches right)" for h in held if not isinstance(h, str)
+        h.skill: f"{h.skill} ({h.tally()} matches right)" if h.judged else f"{h.skill} (not audited)"
+        for h in held
     }
-    low |= {h: f"{h} (not audited)" for h in held if isinstance(h, str)}
     for r in results:
         used = [s for key in SKILL_KEYS for s in r.spec.get(key) or [] if s in low]
         if used:
@@ -334,7 +333,7 @@ def _audit_summary(audit: dict, held: list) -> dict | None:
         "judged_all": audit_rows(),
         "precision": correct / judged if judged else 0.0,
         "bar": PRECISION_BAR,
-        "withheld": [h if isinstance(h, str) else f"{h.skill} ({h.correct}/{h.judged})" for h in held],
+        "withheld": [f"{h.skill} ({h.tally()})" for h in held],
     }
 
 

@@ -32,6 +32,10 @@ class AuditedSkill:
     def reportable(self) -> bool:
         return self.judged > 0 and self.precision >= PRECISION_BAR
 
+    def tally(self) -> str:
+        """Shown in the report: "17/20", or "not audited"."""
+        return f"{self.correct}/{self.judged}" if self.judged else "not audited"
+
 
 def load_audit(path: Path = AUDIT_PATH) -> dict[str, AuditedSkill]:
     """Skill id -> its latest audit round's tally; empty when the audit file is absent."""
@@ -54,16 +58,10 @@ def load_audit(path: Path = AUDIT_PATH) -> dict[str, AuditedSkill]:
     return out
 
 
-def withheld(audit: dict[str, AuditedSkill], skill_ids: list[str]) -> list[AuditedSkill | str]:
-    """Skills the report must not print: audited below the bar (with their tally) or never audited (id)."""
-    out: list[AuditedSkill | str] = []
-    for sid in skill_ids:
-        a = audit.get(sid)
-        if a is None:
-            out.append(sid)
-        elif not a.reportable:
-            out.append(a)
-    return out
+def withheld(audit: dict[str, AuditedSkill], skill_ids: list[str]) -> list[AuditedSkill]:
+    """Skills the report must not print: audited below the bar, or never audited (``judged == 0``)."""
+    held = (audit.get(sid) or AuditedSkill(sid, 0, 0, 0) for sid in skill_ids)
+    return [a for a in held if not a.reportable]
 
 
 def audit_rows(path: Path = AUDIT_PATH) -> int:

@@ -100,10 +100,12 @@ def evaluate(
         console.print(f"[red]The skills taxonomy cannot be used:[/red] {exc}")
         raise typer.Exit(2) from exc
     if extractor is not None and postings is not None:
+        # parts 1 and 2 label the same postings: extract them once
+        predicted = _predict(extractor, postings)
         if "skills" in parts:
-            out["skills"] = _skills_part1(extractor, postings, skill)
+            out["skills"] = _skills_part1(extractor, postings, predicted, skill)
         if "claims" in parts:
-            out["claim_skills"] = _skills_part2(extractor, postings)
+            out["claim_skills"] = _skills_part2(extractor, postings, predicted)
     if "roles" in parts:
         out["roles"] = _roles(postings)
     if not out:
@@ -143,10 +145,12 @@ def _predict(extractor: Any, postings: list) -> tuple[list, dict]:
     return predictions, hints
 
 
-def _skills_part1(extractor: Any, postings: list, skill: list[str] | None) -> tuple[Any, dict]:
+def _skills_part1(
+    extractor: Any, postings: list, predicted: tuple[list, dict], skill: list[str] | None
+) -> tuple[Any, dict]:
     from extractors.evaluate import BAR_IDS, GUIDELINE_IDS, score
 
-    predictions, hints = _predict(extractor, postings)
+    predictions, hints = predicted
     ids = set(skill) if skill else set(GUIDELINE_IDS) | {s for g in postings for s in g.skills}
     report = score(postings, predictions, ids, hints)
     extra = {
@@ -157,12 +161,12 @@ def _skills_part1(extractor: Any, postings: list, skill: list[str] | None) -> tu
     return report, extra
 
 
-def _skills_part2(extractor: Any, postings: list) -> tuple[Any, dict]:
+def _skills_part2(extractor: Any, postings: list, predicted: tuple[list, dict]) -> tuple[Any, dict]:
     from extractors.evaluate import CLAIM_BAR, CLAIM_SKILL_IDS, load_labels, relabel, score
 
     labels = load_labels(str(CLAIM_LABELS), "skills")
     gold = relabel(postings, labels)
-    predictions, hints = _predict(extractor, gold)
+    predictions, hints = predicted  # matched to the relabelled postings by id
     report = score(gold, predictions, CLAIM_SKILL_IDS, hints)
     extra = {
         "taxonomy_version": extractor.taxonomy.version,
