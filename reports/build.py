@@ -19,11 +19,25 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import yaml
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from extractors.taxonomy import Taxonomy
-from reports import charts
-from reports.claims import POOLED, ClaimResult, ClaimsConfig, evaluate_all, load_claims, pay_frame, role_mask
+from flows.sources.catalog import JOB_DESCRIPTION, source_info
+from reports import charts, external
+from reports.claims import (
+    ClaimResult,
+    ClaimsConfig,
+    claim_charts,
+    evaluate_all,
+    guide_leaves_out,
+    load_claims,
+    pay_frame,
+    prepared,
+    role_mask,
+    role_name,
+    survey_frame,
+)
 from reports.dataset import ReportData, load
 from reports.fingerprint import fingerprint
 from reports.precision import PRECISION_BAR, audit_rows, load_audit, withheld
@@ -31,20 +45,25 @@ from reports.stats import wilson_interval
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 EVAL_SCORES = Path(__file__).resolve().parent.parent / "data" / "extractor_eval.json"
+HELD_OUT = Path(__file__).resolve().parent.parent / "benchmarks" / "gold" / "held_out.yaml"
 FOCUS_ROLE = "ml_engineer"
 COOCCURRENCE_TOP = 15
 CAVEATS = [
-    'Hacker News "Who is hiring?" skews to start-ups and to software roles; it is not the whole market.',
-    "Glassdoor pay figures are Glassdoor's estimates, not employer-posted pay; in one of the two files each "
-    "salary range covers a block of rows, so it may belong to a search page rather than to a posting.",
-    "The ai-jobs.net survey is self-reported by respondents and dominated by US 2024 rows; it is shown "
-    "beside the postings and never pooled with them.",
+    "Skill verdicts rest on full job descriptions of the recent period (LinkedIn 2024–2025, Ashby boards and "
+    "Uber 2025, YC job pages 2026). These are convenience samples: LinkedIn rows came from AI/ML and "
+    "data-role searches, Ashby boards are mostly start-ups; none is a random sample of the labour market.",
+    'Hacker News "Who is hiring?" comments are short ads (~1,100 characters) from start-ups and software '
+    "firms. They serve trends and relative measures; a skill they do not name is never counted against it.",
+    "Pay is compared in 2025 dollars (CPI-U) after converting each currency at its own year's rate. "
+    "Glassdoor pay figures are Glassdoor's estimates, not employer-posted pay, and are undated "
+    "(captured 2020).",
+    "The ai-jobs.net survey is self-reported and repeats 53 % of its rows exactly; duplicates are removed "
+    "and it enters pay comparisons as one stratum beside the posting sources, never row by row.",
     "HN months with less than 60 % of the reference comment count are shown but not used to fit trends; "
     "2020–2021 have no bundled text, and gaps are left as gaps, never interpolated.",
-    "Roles come from titles or HN header lines by rules; skills from a rule-based extractor whose measured "
-    "precision and recall are given in this section. Each job counts once: duplicates are removed first.",
-    "One HN comment often advertises several roles; its skills then count for each role it names, so "
-    "ML-engineer shares from HN include skills meant for the other roles in the same comment (e.g. React).",
+    "One HN comment often advertises several roles. Role-specific measures use single-role comments; every "
+    "such verdict is recomputed with the multi-role comments kept and the sensitivity line says whether "
+    "that moves it. Demand trends count every comment.",
     'A title such as "Machine Learning Engineer" is itself a mention of machine learning, so that skill\'s '
     "share among ML-engineer postings is close to 100 % by construction.",
 ]
@@ -61,9 +80,17 @@ class ReportPaths:
     verdict_table: str = ""
 
 
-def skill_shares_by_role(data: ReportData, taxonomy: Taxonomy) -> pd.DataFrame:
-    """Share of full-text postings naming each skill: ML engineers, all others, and each role family."""
+def skill_shares_by_role(
+    data: ReportData, taxonomy: Taxonomy, cfg: ClaimsConfig | None = None
+) -> pd.DataFrame:
+    """Share of recent job descriptions naming each skill: ML engineers, all others, each role family.
+
+    With ``cfg``, only job descriptions of the recent period count (the population the verdicts rest on);
+    without it (old callers, tests), every full-text posting does.
+    """
     text = data.postings[(data.postings.text_kind == "full") & data.postings.extracted.astype(bool)]
+    if cfg is not None and cfg.recent is not None and "period" in text:
+        text = text[text.genre.eq(JOB_DESCRIPTION) & text.period.eq(cfg.recent.label)]
     sets = data.skills.groupby("skill_id").posting_key.agg(set).to_dict() if not data.skills.empty else {}
     groups: dict[str, set[str]] = {
         FOCUS_ROLE: set(text.posting_key[role_mask(text, FOCUS_ROLE)]),
@@ -97,12 +124,14 @@ def skill_shares_by_role(data: ReportData, taxonomy: Taxonomy) -> pd.DataFrame:
     )
 
 
-def cooccurrence(data: ReportData, shares: pd.DataFrame) -> pd.DataFrame:
+def cooccurrence(data: ReportData, shares: pd.DataFrame, cfg: ClaimsConfig | None = None) -> pd.DataFrame:
     """Share of ML-engineer postings naming both skills, for the most-named skills."""
     focus = shares[(shares.role_group == FOCUS_ROLE) & (shares.n_mentioning > 0)].head(COOCCURRENCE_TOP)
     if focus.empty:
         return pd.DataFrame()
     text = data.postings[(data.postings.text_kind == "full") & data.postings.extracted.astype(bool)]
+    if cfg is not None and cfg.recent is not None and "period" in text:
+        text = text[text.genre.eq(JOB_DESCRIPTION) & text.period.eq(cfg.recent.label)]
     keys = set(text.posting_key[role_mask(text, FOCUS_ROLE)])
     sets = {s: keys & set(data.skills.posting_key[data.skills.skill_id == s]) for s in focus.skill_id}
     names = list(focus.skill_id)
@@ -116,7 +145,19 @@ def cooccurrence(data: ReportData, shares: pd.DataFrame) -> pd.DataFrame:
 
 def evidence_table(results: list[ClaimResult]) -> pd.DataFrame:
     rows = [{"claim_id": r.id, **asdict(e)} for r in results for e in r.evidence]
-    columns = ["claim_id", "source", "population", "metric", "subject", "value", "ci_low", "ci_high", "n"]
+    columns = [
+        "claim_id",
+        "source",
+        "genre",
+        "period",
+        "population",
+        "metric",
+        "subject",
+        "value",
+        "ci_low",
+        "ci_high",
+        "n",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -130,9 +171,12 @@ def coverage_summary(con: duckdb.DuckDBPyConnection, data: ReportData) -> list[d
     return [
         {
             "source": s,
+            "genre": source_info(s).genre.replace("_", " "),
+            "label": source_info(s).label,
             "stored": n,
             "kept": after.get(s, 0),
-            "first": f or "undated",
+            "first": f
+            or (f"captured {source_info(s).capture_year}" if source_info(s).capture_year else "undated"),
             "last": last or "undated",
         }
         for s, n, f, last in stored
@@ -160,10 +204,13 @@ def example_postings(
 
 def verdict_markdown(results: list[ClaimResult]) -> str:
     """The verdict table alone: the report's first section and the Prefect artifact."""
-    lines = ["| claim | verdict | per source | why |", "|---|---|---|---|"]
+    lines = ["| claim | verdict | in plain words | the number that decided it |", "|---|---|---|---|"]
     for r in results:
-        per = ", ".join(f"{k}: {v}" for k, v in r.per_source.items() if k != POOLED) or "–"
-        lines.append(f"| `{r.id}` | **{r.verdict}** | {per} | {r.reason.replace('|', '/')} |")
+        flips = " (flips within the sensitivity range)" if r.flips else ""
+        lines.append(
+            f"| `{r.id}` | **{r.verdict}**{flips} | {r.plain.replace('|', '/')} | "
+            f"{r.deciding.replace('|', '/')} |"
+        )
     return "\n".join(lines)
 
 
@@ -171,7 +218,10 @@ def _write_table(frame: pd.DataFrame, directory: Path, name: str) -> None:
     frame.to_csv(directory / f"{name}.csv", index=False, float_format="%.6g")
     parquet = frame.copy()
     for column in parquet.columns:
-        if parquet[column].map(lambda v: isinstance(v, (tuple, list, set))).any():
+        if (
+            parquet[column].dtype == object
+            and parquet[column].map(lambda v: isinstance(v, (tuple, list, set))).any()
+        ):
             parquet[column] = parquet[column].map(lambda v: list(v) if v is not None else None)
     parquet.to_parquet(directory / f"{name}.parquet", index=False)
 
@@ -212,17 +262,17 @@ def build_report(
     results = evaluate_all(data, cfg, taxonomy)
     audit = load_audit()
     held = withheld(audit, taxonomy.ids()) if audit else []
-    shares = skill_shares_by_role(data, taxonomy)
+    single = prepared(data, cfg)
+    shares = skill_shares_by_role(single, taxonomy, cfg)
     if audit:  # only skills whose audited precision reaches the bar are printed
         shares = shares[~shares.skill_id.isin({h.skill for h in held})].reset_index(drop=True)
         shares["audited_precision"] = [round(audit[sid].precision, 3) for sid in shares.skill_id]
     _flag_low_precision(results, held)
-    pay = pay_frame(data)
-    matrix = cooccurrence(data, shares)
+    pay = pay_frame(single, cfg)
+    matrix = cooccurrence(single, shares, cfg)
+    leaves_out = guide_leaves_out(single, cfg, taxonomy, {h.skill for h in held})
 
-    chart_files: dict[str, list[str]] = {
-        r.id: charts.claim_charts(r, pay, data.survey, cfg.common_share) for r in results
-    }
+    chart_files: dict[str, list[str]] = {r.id: claim_charts(r, cfg) for r in results}
     focus_rows = shares[shares.role_group == FOCUS_ROLE].head(20) if not shares.empty else shares
     chart_files["skill-shares"] = [
         charts.share_bars(
@@ -250,9 +300,12 @@ def build_report(
     _write_table(shares, run_dir, "skill_shares")
     _write_table(evidence_table(results), run_dir, "evidence")
     _write_table(pay.drop(columns=["countries"], errors="ignore"), run_dir, "pay_postings")
-    demand = next((r.series for r in results if r.spec["kind"] == "demand_trend"), None)
-    if demand is not None:
-        _write_table(demand, run_dir, "demand_monthly")
+    _write_table(leaves_out, run_dir, "guide_leaves_out")
+    demand_result = next((r for r in results if r.spec["kind"] == "demand_trend"), None)
+    if demand_result is not None and demand_result.series is not None:
+        _write_table(demand_result.series, run_dir, "demand_monthly")
+        for name, frame in demand_result.extra_series.items():
+            _write_table(frame, run_dir, f"external_{name}")
     trend = next((r.series for r in results if r.spec.get("trend")), None)
     if trend is not None:
         _write_table(trend, run_dir, "skill_trend_yearly")
@@ -260,6 +313,8 @@ def build_report(
         _write_table(matrix.reset_index(names="skill_id"), run_dir, "cooccurrence_ml_engineer")
 
     eval_scores = json.loads(EVAL_SCORES.read_text()) if EVAL_SCORES.is_file() else None
+    held_out = yaml.safe_load(HELD_OUT.read_text(encoding="utf-8")) if HELD_OUT.is_file() else None
+    survey = survey_frame(data, cfg)
     context = {
         "run_date": run_date.isoformat(),
         "results": results,
@@ -277,11 +332,27 @@ def build_report(
         "n_focus": int(focus_rows.n_postings.iloc[0]) if len(focus_rows) else 0,
         "fingerprint": fingerprint(),
         "chart_names": chart_names,
+        "held_out": held_out,
+        "leaves_out": leaves_out.to_dict("records"),
+        "recent": cfg.recent.label if cfg.recent else "",
+        "periods": cfg.periods,
+        "survey_rows": (len(data.survey), len(survey)),
+        "multi_role": int(prepared(data, cfg, keep_multi_role=True).postings.multi_role.sum())
+        if len(data.postings)
+        else 0,
+        "attributions": [
+            external.HIRING_LAB_ATTRIBUTION,
+            external.HIRINGTRENDS_ATTRIBUTION,
+            external.CPI_ATTRIBUTION,
+            external.FX_ATTRIBUTION,
+        ],
+        "role_name": role_name,
     }
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
     env.filters["pct"] = lambda x: "n/a" if x is None else f"{100 * x:.1f} %"
     env.filters["num"] = _format_number
     env.filters["plain"] = lambda v: ", ".join(map(str, v)) if isinstance(v, list | tuple) else v
+    env.filters["role"] = role_name
     markdown = run_dir / "report.md"
     md_env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=False)
     md_env.filters.update(env.filters)
@@ -346,6 +417,10 @@ def _format_number(value: float | None, metric: str = "") -> str:
         return f"{100 * value:.1f} %"
     if metric == "trend_slope":
         return f"{100 * value:+.2f} pts/yr"
+    if metric == "count_slope":
+        return f"{value:+.1f} /month per yr"
+    if metric.startswith("index"):
+        return f"{value:.1f}"
     if metric == "rank":
         return f"#{int(value)}"
     return f"{value:.2f}"

@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from reports.claims import POOLED, ClaimResult, Evidence, role_mask  # noqa: E402
+from reports.claims.base import COMBINED, POOLED, Evidence  # noqa: E402
 
 matplotlib.rcParams.update(
     {
@@ -70,55 +70,76 @@ def _with_gaps(part: pd.DataFrame) -> pd.DataFrame:
     """Insert empty rows where months are missing, so lines break at gaps instead of bridging them."""
     if part.empty:
         return part
-    steps = np.round((part.year.to_numpy() - part.year.min()) * 12).astype(int)
-    full = pd.DataFrame({"step": np.arange(steps.max() + 1)})
-    merged = full.merge(part.assign(step=steps), on="step", how="left")
-    merged["year"] = part.year.min() + merged.step / 12
-    return merged
+    months = pd.period_range(part.date.min(), part.date.max(), freq="M").to_timestamp()
+    return pd.DataFrame({"date": months}).merge(part, on="date", how="left")
 
 
-def demand_chart(series: pd.DataFrame | None) -> str:
+def demand_chart(series: pd.DataFrame | None, external: dict[str, pd.DataFrame] | None = None) -> str:
+    """Monthly ML-engineer share per source on a real date axis, gaps left open; external indices below."""
     if series is None or series.empty:
         return _empty("no dated postings")
-    fig, ax = plt.subplots(figsize=(7, 3))
+    external = external or {}
+    index = external.get("hiring_lab")
+    panels = 2 if index is not None and not index.empty else 1
+    fig, axes = plt.subplots(panels, 1, figsize=(6.5, 2.6 * panels), sharex=True, squeeze=False)
+    ax = axes[0][0]
     for source, color in (("hn", BLUE), ("hn_structured", ORANGE)):
-        part = series[(series.source == source) & (series.n >= 30)].sort_values("year")
+        part = series[(series.source == source) & (series.n >= 30)].sort_values("date")
         if part.empty:
             continue
         full, partial = _with_gaps(part[~part.partial]), part[part.partial]
         ax.plot(
-            full.year,
+            full.date,
             full.ml_ai_wide / full.n,
-            "o-",
-            ms=3,
+            "-",
             lw=0.8,
             color=color,
-            alpha=0.45,
-            label=f"{source}: wider ML/AI roles",
+            alpha=0.4,
+            label=f"{source}: wider ML/AI",
         )
         ax.plot(
-            full.year,
+            full.date,
             full.ml_engineer / full.n,
             "o-",
-            ms=3,
+            ms=2.5,
             lw=1.2,
             color=color,
             label=f"{source}: ML engineer",
         )
         if not partial.empty:
             ax.plot(
-                partial.year,
+                partial.date,
                 partial.ml_engineer / partial.n,
                 "o",
-                ms=4,
+                ms=3.5,
                 mfc="white",
                 color=color,
-                label=f"{source}: partial months (not fitted)",
+                label=f"{source}: thin months (not fitted)",
             )
+    terms = external.get("hiringtrends")
+    if terms is not None and not terms.empty:
+        ml = terms[terms.term == "Machine Learning"].sort_values("month")
+        ax.plot(
+            pd.to_datetime(ml.month + "-01"),
+            ml.percentage / 100,
+            "-",
+            lw=0.8,
+            color=GREY,
+            label='hiringtrends: "Machine Learning" mentions',
+        )
     ax.set_ylabel("share of postings")
     ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     if ax.get_legend_handles_labels()[0]:
-        ax.legend(frameon=False, fontsize=7)
+        ax.legend(frameon=False, fontsize=6.5, ncol=2)
+    if panels == 2:
+        ax2 = axes[1][0]
+        for (name, part), color in zip(index.groupby("series"), (BLUE, ORANGE, GREY), strict=False):
+            part = part.sort_values("month")
+            ax2.plot(pd.to_datetime(part.month + "-01"), part["index"], "-", lw=1.2, color=color, label=name)
+        ax2.axhline(100, color="#444", ls=":", lw=0.8)
+        ax2.set_ylabel("Indeed index\n(Feb 2020 = 100)")
+        ax2.legend(frameon=False, fontsize=6.5)
+        ax2.set_xlabel("Indeed Hiring Lab, US job postings index (CC BY 4.0)")
     return to_svg(fig)
 
 
@@ -142,8 +163,19 @@ def pay_boxes(groups: dict[str, pd.Series], title: str) -> str:
     return to_svg(fig)
 
 
+def _row_label(r: Evidence) -> str:
+    where = "combined" if r.source == COMBINED else "pooled" if r.source == POOLED else r.source
+    when = f" {r.period}" if r.period else ""
+    return f"{r.subject} · {where}{when}"
+
+
 def estimate_bars(
-    rows: list[Evidence], title: str, reference: float | None = None, money: bool = False
+    rows: list[Evidence],
+    title: str,
+    reference: float | None = None,
+    money: bool = False,
+    band: tuple[float, float] | None = None,
+    percent: bool = False,
 ) -> str:
     rows = [r for r in rows if r.value is not None]
     if not rows:
@@ -154,14 +186,15 @@ def estimate_bars(
         [[max(0.0, r.value - r.ci_low) for r in rows], [max(0.0, r.ci_high - r.value) for r in rows]]
     )
     ax.barh(range(len(rows)), values, xerr=err, color=BLUE, error_kw={"lw": 0.8})
-    ax.set_yticks(
-        range(len(rows)),
-        [f"{r.subject} · {r.source}" if r.source != POOLED else str(r.subject) for r in rows],
-    )
+    ax.set_yticks(range(len(rows)), [_row_label(r) for r in rows])
     if reference is not None:
         ax.axvline(reference, color="#444", ls="--", lw=0.8)
+    if band is not None:
+        ax.axvspan(*band, color="#c0392b", alpha=0.12, lw=0)
     if money:
         ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: f"${x / 1000:.0f}k"))
+    if percent:
+        ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     ax.set_xlabel(title)
     return to_svg(fig)
 
@@ -189,57 +222,3 @@ def cooccurrence_chart(matrix: pd.DataFrame) -> str:
     ax.set_yticks(range(len(matrix)), matrix.index)
     fig.colorbar(image, ax=ax, shrink=0.7, format=matplotlib.ticker.PercentFormatter(1.0))
     return to_svg(fig)
-
-
-def claim_charts(
-    result: ClaimResult, pay: pd.DataFrame, survey: pd.DataFrame, common_share: float
-) -> list[str]:
-    """The evidence charts people expect for each kind of claim (one SVG document each)."""
-    first = _claim_chart(result, pay, survey, common_share)
-    if result.spec["kind"] == "skill_shares" and result.spec.get("trend"):
-        return [first, skill_trend_chart(result.series)]
-    return [first]
-
-
-def _claim_chart(result: ClaimResult, pay: pd.DataFrame, survey: pd.DataFrame, common_share: float) -> str:
-    kind = result.spec["kind"]
-    ev = result.evidence
-    if kind == "demand_trend":
-        return demand_chart(result.series)
-    if kind == "skill_shares":
-        rows = [e for e in ev if e.source == POOLED and e.metric == "share"]
-        return share_bars(rows, "share of ML-engineer postings", common_share, set(result.spec["skills"]))
-    if kind == "skill_any":
-        rows = [
-            Evidence(e.source, e.population, e.metric, e.value, e.ci_low, e.ci_high, e.n, e.population)
-            for e in ev
-            if e.source == POOLED and e.metric == "share"
-        ]
-        return share_bars(rows, "share naming a deployment/MLOps skill", common_share)
-    if kind == "salary_level":
-        us = pay[pay.is_us.to_numpy(dtype=bool) & role_mask(pay, "ml_engineer")]
-        groups = {f"postings · {s}": g.annual_usd for s, g in us.groupby("source")}
-        if not survey.empty:
-            mle = survey[survey.job_title.eq("Machine Learning Engineer") & survey.company_location.eq("US")]
-            groups["survey (aijobs)"] = mle.salary_in_usd
-        return pay_boxes(groups, "annual pay, US, ML-engineer (USD)")
-    if kind == "salary_premium":
-        us = pay[pay.is_us.to_numpy(dtype=bool)]
-        roles = ["ml_engineer", *result.spec["comparison"], "data_scientist"]
-        groups = {r: us[role_mask(us, r)].annual_usd for r in roles}
-        return pay_boxes(groups, "annual pay in US postings by role (USD)")
-    if kind == "industry_lift":
-        # Pooled first, then sources with enough ML/AI postings to read; the table keeps every row.
-        rows = sorted(
-            (e for e in ev if e.metric == "lift" and e.n >= MIN_CHART_N), key=lambda e: e.source != POOLED
-        )
-        return estimate_bars(rows, "lift: industry share among ML/AI postings ÷ among all", reference=1.0)
-    if kind == "role_contrast":
-        rows = [e for e in ev if e.source == POOLED and e.metric == "share_difference"]
-        return estimate_bars(rows, "ML engineer minus data scientist, share of postings", reference=0.0)
-    if kind == "pay_factors":
-        rows = [e for e in ev if e.source == POOLED and e.metric == "median_annual_usd"]
-        return estimate_bars(
-            rows, "median annual pay by seniority, ML/AI postings (USD)", TARGET_PAY, money=True
-        )
-    return _empty("no chart for this kind of claim")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -31,22 +31,32 @@ HOSTILE = (
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory) -> Path:
-    """A small store: ML-engineer postings (one with a script in its title) and others, with skills."""
+    """A small store: recent ML-engineer job descriptions (titles with a script) and others, with skills."""
     root = tmp_path_factory.mktemp("report")
     with Store(root / "r.duckdb") as store:
         postings = [
             Posting(
-                "hn",
+                "greenhouse",
                 str(i),
                 f"Machine Learning Engineer {HOSTILE}",
                 "Acme",
                 "<p>Python</p>",
                 raw={},
+                posted_at=datetime(2025, 3, 1, tzinfo=UTC),
             )
             for i in range(40)
         ]
         postings += [
-            Posting("hn", str(100 + i), "Account Executive", "Acme", "<p>Java</p>", raw={}) for i in range(40)
+            Posting(
+                "greenhouse",
+                str(100 + i),
+                "Account Executive",
+                "Acme",
+                "<p>Java</p>",
+                raw={},
+                posted_at=datetime(2025, 3, 1, tzinfo=UTC),
+            )
+            for i in range(40)
         ]
         store.upsert_postings(postings)
         keys = [p.key for p in postings]
@@ -72,7 +82,7 @@ def test_every_output_is_written(report):
     assert (report / "latest").resolve() == run.resolve()
     for name in ("report.html", "report.md", "claims.json", "fingerprint.json"):
         assert (run / name).is_file(), name
-    for table in ("skill_shares", "evidence", "pay_postings", "demand_monthly"):
+    for table in ("skill_shares", "evidence", "pay_postings", "demand_monthly", "guide_leaves_out"):
         assert (run / f"{table}.csv").is_file() and (run / f"{table}.parquet").is_file(), table
     assert {p.stem for p in (run / "charts").glob("*.svg")} >= {*CLAIM_IDS, "skill-shares", "cooccurrence"}
 
@@ -84,8 +94,9 @@ def test_claims_json_has_one_object_per_claim_in_order(report):
         assert {"id", "claim", "verdict", "reason", "evidence"} <= set(c)
         assert c["verdict"] in {"supported", "contradicted", "mixed", "insufficient"}
     languages = next(c for c in claims if c["id"] == "languages")
-    python = next(e for e in languages["evidence"] if e["source"] == "pooled" and e["subject"] == "python")
-    assert (python["value"], python["n"]) == (1.0, 40)
+    python = next(e for e in languages["evidence"] if e["source"] == "combined" and e["subject"] == "python")
+    assert (python["value"], python["n"], python["period"]) == (1.0, 40, "2024–2026")
+    assert languages["plain"] and languages["deciding"]
 
 
 def test_numbers_in_the_report_come_from_its_tables(report):
