@@ -56,7 +56,8 @@ CAVEATS = [
     "firms. They serve trends and relative measures; a skill they do not name is never counted against it.",
     "Pay is compared in 2025 dollars (CPI-U) after converting each currency at its own year's rate. "
     "Glassdoor pay figures are Glassdoor's estimates, not employer-posted pay, and are undated "
-    "(captured 2020).",
+    "(captured 2020); in one of the two files the ranges fill blocks of rows, so that file's pay is "
+    "not used.",
     "The ai-jobs.net survey is self-reported and repeats 53 % of its rows exactly; duplicates are removed "
     "and it enters pay comparisons as one stratum beside the posting sources, never row by row.",
     "HN months with less than 60 % of the reference comment count are shown but not used to fit trends; "

@@ -456,3 +456,13 @@ def test_reposts_count_once_per_month_for_trends():
     )
     assert list(deduplicate(postings).posting_key) == ["a"]
     assert list(deduplicate(postings, per_month=True).posting_key) == ["a", "b"]
+
+
+def test_block_assigned_glassdoor_pay_is_not_read_as_a_postings_pay(cfg):
+    from reports.claims import pay_frame
+
+    b = Builder().add(2, source="glassdoor", month=None, pay=150_000)
+    data = b.data()
+    data.postings.loc[0, "posting_key"] = "glassdoor:uncleaned-1"
+    data.salaries.loc[0, "posting_key"] = "glassdoor:uncleaned-1"
+    assert list(pay_frame(data, cfg).posting_key) == ["glassdoor:1"]

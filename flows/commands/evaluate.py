@@ -218,9 +218,38 @@ def _roles(postings: list | None) -> tuple[Any, dict]:
         "title": "Role families (GUIDELINES_ROLES.md)",
         "labels": str(ROLE_LABELS.relative_to(REPO)),
         "by_source": by_source,
+        "multi_role": multi_role_agreement([p for p in items if p.source == "hn"], predicted),
         "bars": {"micro_f1": 0.90},
     }
     return report, extra
+
+
+def multi_role_agreement(items: list, predicted: dict[str, list[str]]) -> dict[str, Any]:
+    """How well the report's single-role/multi-role split of HN comments matches the labels.
+
+    The report leaves HN comments that name several roles out of role-specific measures, so what matters
+    is (a) whether a comment flagged multi-role really is one and (b) how pure the single-role
+    comments it keeps are.
+    """
+
+    def named(roles: Any) -> set[str]:
+        return set(roles) - {"other"}
+
+    gold = {p.id: len(named(p.roles)) > 1 for p in items}
+    pred = {p.id: len(named(predicted.get(p.id, ()))) > 1 for p in items}
+    tp = sum(gold[i] and pred[i] for i in gold)
+    fp = sum(pred[i] and not gold[i] for i in gold)
+    fn = sum(gold[i] and not pred[i] for i in gold)
+    kept = [p for p in items if len(named(predicted.get(p.id, ()))) == 1]
+    pure = sum(named(p.roles) == named(predicted.get(p.id, ())) for p in kept)
+    return {
+        "comments": len(items),
+        "multi_gold": sum(gold.values()),
+        "multi_precision": round(tp / (tp + fp), 4) if tp + fp else None,
+        "multi_recall": round(tp / (tp + fn), 4) if tp + fn else None,
+        "single_role_kept": len(kept),
+        "single_role_pure": round(pure / len(kept), 4) if kept else None,
+    }
 
 
 def _print_audit(console: Any, as_json: bool) -> None:
@@ -296,6 +325,15 @@ def _print(console: Any, name: str, report: Any, extra: dict, errors: bool) -> N
         console.print(
             "micro F1 by source: "
             + ", ".join(f"{k} {v['f1']:.3f} ({v['postings']})" for k, v in extra["by_source"].items())
+        )
+    if extra.get("multi_role"):
+        m = extra["multi_role"]
+        console.print(
+            f"multi-role HN comments: {m['multi_gold']} of {m['comments']} labelled; flag precision "
+            f"{m['multi_precision']}, recall {m['multi_recall']}; single-role comments kept: "
+            f"{m['single_role_kept']}, of which labelled with exactly that role: {m['single_role_pure']}",
+            markup=False,
+            highlight=False,
         )
     console.print(f"bars: {extra['bars']}", markup=False, highlight=False)
     if errors:

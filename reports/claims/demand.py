@@ -121,6 +121,26 @@ def eval_demand_trend(spec: dict, data: ReportData, cfg: ClaimsConfig, taxonomy)
                 if slope.value is not None:
                     recent_slopes.append((source, slope))
     combined = inverse_variance([e for _, e in recent_slopes])
+    wide = inverse_variance(
+        [
+            e.estimate
+            for e in evidence
+            if e.period == recent
+            and e.subject == "ml_ai_wide"
+            and e.metric == "trend_slope"
+            and e.value is not None
+        ]
+    )
+    evidence.append(
+        Evidence.of(
+            COMBINED,
+            "recent window, sources combined by inverse variance",
+            "trend_slope",
+            wide,
+            "ml_ai_wide",
+            recent,
+        )
+    )
     evidence.append(
         Evidence.of(
             COMBINED,
@@ -144,7 +164,7 @@ def eval_demand_trend(spec: dict, data: ReportData, cfg: ClaimsConfig, taxonomy)
         if combined.value is not None
         else "no recent slope"
     )
-    out.plain = _plain(combined, recent, ext_evidence)
+    out.plain = _plain(combined, wide, recent, ext_evidence)
     # Sensitivity: the verdict from each source alone, and with a longer window (the last two periods).
     out.sensitivity = [{"setting": f"{s} alone", "verdict": _slope_verdict(e)} for s, e in recent_slopes]
     if len(cfg.periods) >= 2:
@@ -182,12 +202,20 @@ def _reason(combined: Estimate, slopes: list[tuple[str, Estimate]], period: str 
     )
 
 
-def _plain(combined: Estimate, period: str | None, ext: list[Evidence]) -> str:
+def _plain(combined: Estimate, wide: Estimate, period: str | None, ext: list[Evidence]) -> str:
     if combined.value is None:
         return f"There are too few well-covered months in {period} to tell whether demand is growing."
-    way = {1: "is growing", -1: "is shrinking", 0: "is not clearly changing"}[direction(combined)]
-    text = f"Measured as a share of tech postings, demand for ML engineers {way} in {period}"
-    text += f" ({100 * combined.value:+.1f} points a year)."
+    words = {1: "is growing", -1: "is shrinking", 0: "is not clearly changing"}
+    text = (
+        f"As a share of tech postings, demand for roles titled ML engineer {words[direction(combined)]} in "
+        f"{period} ({100 * combined.value:+.1f} points a year)"
+    )
+    if wide.value is not None:
+        text += (
+            f", while ML/AI roles taken together (AI, MLOps, research) {words[direction(wide)]} "
+            f"({100 * wide.value:+.1f} points a year)"
+        )
+    text += "."
     sw = next((e for e in ext if e.subject == "Software Development" and e.metric == "index_last"), None)
     if sw is not None and sw.value is not None:
         text += (

@@ -43,6 +43,10 @@ SURVEY_TITLES = {
     "data_analyst": "Data Analyst",
     "data_scientist": "Data Scientist",
 }
+# Pay that is not per posting: in the "Uncleaned_DS_jobs" Glassdoor file, 30 salary ranges fill 672 rows in
+# contiguous blocks (see data/snapshot/glassdoor/PROVENANCE.md), so a range belongs to a search page, not
+# to the posting it sits on. Those postings still count for skills and roles; their pay is not read.
+NOT_PER_POSTING_PAY = ("glassdoor:uncleaned-",)
 SURVEY_SENIOR = ("SE", "EX")
 SURVEY_JUNIOR_MID = ("EN", "MI")
 
