@@ -61,9 +61,8 @@ def pay_frame(data: ReportData, cfg: ClaimsConfig | None = None) -> pd.DataFrame
         for c in ("posting_key", "source", "roles", "seniority", "countries", "genre", "year", "period")
         if c in postings
     ]
-    merged = data.salaries[["posting_key", "annual_usd", "provenance"]].merge(
-        postings[columns], on="posting_key"
-    )
+    salaries = data.salaries[~data.salaries.posting_key.astype(str).str.startswith(NOT_PER_POSTING_PAY)]
+    merged = salaries[["posting_key", "annual_usd", "provenance"]].merge(postings[columns], on="posting_key")
     merged["annual_usd"] = merged.annual_usd.astype(float)
     merged["is_us"] = np.fromiter((("US" in cs) for cs in merged.countries), dtype=bool, count=len(merged))
     if cfg is not None and "year" in merged:
