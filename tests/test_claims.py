@@ -466,3 +466,13 @@ def test_block_assigned_glassdoor_pay_is_not_read_as_a_postings_pay(cfg):
     data.postings.loc[0, "posting_key"] = "glassdoor:uncleaned-1"
     data.salaries.loc[0, "posting_key"] = "glassdoor:uncleaned-1"
     assert list(pay_frame(data, cfg).posting_key) == ["glassdoor:1"]
+
+
+def test_a_boards_snapshot_is_not_read_as_a_time_series(cfg):
+    # Ashby dates are first publication of postings still open at one capture: no demand trend from them.
+    b = Builder()
+    for i, month in enumerate(months(2024, 24)):
+        b.add(1 + i, month=month).add(50, roles=("software_engineer",), month=month)
+    result = by_id(evaluate_all(b.data(), cfg, TAXONOMY))["demand-growth"]
+    assert result.verdict == "insufficient"
+    assert result.series.empty

@@ -23,12 +23,19 @@ class SourceInfo:
     # For a source without posting dates: the year its postings were captured (None: dated per posting).
     capture_year: int | None = None
     label: str = ""
+    # True when postings were gathered month by month (HN threads), so monthly counts form a series. A
+    # board's snapshot of open postings is not one: its old dates are evergreen postings still open.
+    time_series: bool = False
 
 
 CATALOG: dict[str, SourceInfo] = {
-    "hn": SourceInfo(SHORT_AD, label='Hacker News "Who is hiring?" comments'),
-    "hn_structured": SourceInfo(SHORT_AD, label="HN comments, fields extracted by an LLM (no text)"),
-    "hn_jobstories": SourceInfo(JOB_DESCRIPTION, label="YC job stories on HN (linked job pages)"),
+    "hn": SourceInfo(SHORT_AD, label='Hacker News "Who is hiring?" comments', time_series=True),
+    "hn_structured": SourceInfo(
+        SHORT_AD, label="HN comments, fields extracted by an LLM (no text)", time_series=True
+    ),
+    "hn_jobstories": SourceInfo(
+        JOB_DESCRIPTION, label="YC job stories on HN (linked job pages)", time_series=True
+    ),
     "glassdoor": SourceInfo(JOB_DESCRIPTION, capture_year=2020, label="Glassdoor data-science postings"),
     "ashby": SourceInfo(JOB_DESCRIPTION, label="Ashby job boards (start-ups, 2025)"),
     "uber_careers": SourceInfo(JOB_DESCRIPTION, label="Uber careers site"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from flows.sources.catalog import source_info
 from reports import external
 from reports.claims.base import (
     COMBINED,
@@ -33,7 +34,7 @@ HIRINGTRENDS_TERMS = ["Machine Learning", "AI"]
 
 
 def monthly_role_series(data: ReportData, roles: dict[str, list[str]], cfg: ClaimsConfig) -> pd.DataFrame:
-    """Per source and month: postings, postings of each role group, the period, and HN coverage flags.
+    """Per time-series source and month: postings, each role group's postings, period, HN coverage flags.
 
     Counts jobs once per month (a re-post in a later month counts again there), so steady advertisers do
     not vanish from later months as they would under whole-store de-duplication.
@@ -41,7 +42,8 @@ def monthly_role_series(data: ReportData, roles: dict[str, list[str]], cfg: Clai
     base = data.monthly if data.monthly is not None else data.postings
     if "period" not in base:
         base = annotate(base, cfg)
-    p = base[base.month.notna()]
+    # Only sources gathered month by month form a series; a snapshot's posting dates do not.
+    p = base[base.month.notna() & base.source.map(lambda s: source_info(s).time_series)]
     rows = []
     for (source, month), group in p.groupby(["source", "month"]):
         row = {"source": source, "month": month, "n": len(group), "period": cfg.period_of(int(month[:4]))}
@@ -212,7 +214,8 @@ def _plain(combined: Estimate, wide: Estimate, period: str | None, ext: list[Evi
     )
     if wide.value is not None:
         text += (
-            f", while ML/AI roles taken together (AI, MLOps, research) {words[direction(wide)]} "
+            f", while ML/AI roles taken together (AI, MLOps, research) "
+            f"{words[direction(wide)].replace('is ', 'are ')} "
             f"({100 * wide.value:+.1f} points a year)"
         )
     text += "."

@@ -140,11 +140,17 @@ def eval_industry_growth(spec: dict, data: ReportData, cfg: ClaimsConfig, taxono
     )
     out.deciding = "; ".join(f"{i} {pp(combined[i])}" for i in spec["industries"])
     grew = [i for i in spec["industries"] if per[i] == "grew"]
+    others = combined[OTHERS]
+    stand_out = [i for i in grew if others.ci_high is not None and combined[i].ci_low > others.ci_high]
     out.plain = (
         f"From {baseline} to {recent}, ML/AI roles took a clearly larger share of postings in "
         f"{', '.join(grew) if grew else 'none of the named industries'}"
-        + (f" (other industries: {pp(combined[OTHERS])})." if combined[OTHERS].value is not None else ".")
     )
+    if others.value is not None:
+        out.plain += f"; in all other industries together the change was {pp(others)}"
+        if grew and not stand_out:
+            out.plain += ", so the named industries do not stand out"
+    out.plain += "."
     if verdict == "insufficient":
         out.plain = f"Too few postings with a known industry in both {baseline} and {recent} to tell."
     out.notes = [
