@@ -8,6 +8,7 @@ must exist and be reliable; biotech and pharma fold into healthcare and insuranc
 
 from __future__ import annotations
 
+import html
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -88,6 +89,151 @@ GLASSDOOR_SECTOR = {
     "Telecommunications": "telecom", "Transportation & Logistics": "transportation",
     "Travel & Tourism": "travel_hospitality",
 }  # fmt: skip
+
+# LinkedIn industry names that occur in the bundled LinkedIn scrapes (its 2022 "V2" taxonomy, plus older
+# "V1" names such as "Information Technology & Services"), as readers put them in attributes["industry"].
+# Same categories and the same folding as Glassdoor above (IT services, staffing, HR and research services
+# are consulting; biotech and pharma are healthcare; cybersecurity is security_defense; car makers are
+# transportation). None = a name we know but that says too little about the employer to map: the company
+# map and text rules decide instead. "Internet Publishing" is one: in these scrapes it labels job-board
+# aggregators (Lensa) and small firms of every kind. No LinkedIn name maps to ai_ml: LinkedIn has no AI
+# industry, and keywords never decide it here.
+LINKEDIN_INDUSTRY: dict[str, str | None] = {
+    # software_internet
+    "Software Development": "software_internet", "Technology, Information and Internet": "software_internet",
+    "Technology, Information and Media": "software_internet", "Information Services": "software_internet",
+    "Data Infrastructure and Analytics": "software_internet",
+    "IT System Custom Software Development": "software_internet",
+    "IT System Data Services": "software_internet", "IT System Design Services": "software_internet",
+    "Desktop Computing Software Products": "software_internet",
+    "Social Networking Platforms": "software_internet", "Internet Publishing": None,
+    # consulting (incl. IT services, staffing, HR, professional and research services)
+    "IT Services and IT Consulting": "consulting", "Information Technology & Services": "consulting",
+    "Staffing and Recruiting": "consulting", "Human Resources Services": "consulting",
+    "Human Resources": "consulting", "Business Consulting and Services": "consulting",
+    "Outsourcing and Offshoring Consulting": "consulting", "Professional Services": "consulting",
+    "Accounting": "consulting", "Legal Services": "consulting", "Law Practice": "consulting",
+    "Engineering Services": "consulting", "Design Services": "consulting", "Research Services": "consulting",
+    "Research": "consulting", "Market Research": "consulting", "Translation and Localization": "consulting",
+    "Administrative and Support Services": "consulting", "Government Relations Services": "consulting",
+    "Executive Search Services": "consulting", "Executive Offices": None, "Office Administration": None,
+    "Janitorial Services": None, "International Trade and Development": None, "Facilities Services": None,
+    "Environmental Services": None,
+    # finance (banks, insurance, investment)
+    "Financial Services": "finance", "Banking": "finance", "Insurance": "finance",
+    "Investment Banking": "finance", "Investment Management": "finance", "Capital Markets": "finance",
+    "Venture Capital and Private Equity Principals": "finance",
+    # healthcare (incl. biotech, pharma, medical devices)
+    "Hospitals and Health Care": "healthcare", "Mental Health Care": "healthcare",
+    "Medical Practices": "healthcare", "Public Health": "healthcare", "Biotechnology Research": "healthcare",
+    "Biotechnology": "healthcare", "Pharmaceutical Manufacturing": "healthcare",
+    "Medical Equipment Manufacturing": "healthcare", "Medical Device": "healthcare",
+    "Veterinary Services": "healthcare",
+    # education
+    "Higher Education": "education", "Primary and Secondary Education": "education",
+    "Education Administration Programs": "education", "E-Learning Providers": "education",
+    "Education": "education", "Education Management": "education",
+    "Professional Training and Coaching": "education",
+    # government
+    "Government Administration": "government", "Administration of Justice": "government",
+    "Health and Human Services": "government",
+    # nonprofit
+    "Non-profit Organizations": "nonprofit", "Non-profit Organization Management": "nonprofit",
+    "Civic and Social Organizations": "nonprofit", "Industry Associations": "nonprofit",
+    # manufacturing (incl. hardware, electronics, semiconductors, chemicals, food)
+    "Manufacturing": "manufacturing", "Computers and Electronics Manufacturing": "manufacturing",
+    "Computer Hardware Manufacturing": "manufacturing", "Computer Networking Products": "manufacturing",
+    "Semiconductor Manufacturing": "manufacturing", "Semiconductors": "manufacturing",
+    "Automation Machinery Manufacturing": "manufacturing",
+    "Industrial Machinery Manufacturing": "manufacturing", "Machinery Manufacturing": "manufacturing",
+    "Food and Beverage Manufacturing": "manufacturing", "Beverage Manufacturing": "manufacturing",
+    "Food & Beverages": "manufacturing",
+    "Appliances, Electrical, and Electronics Manufacturing": "manufacturing",
+    "Personal Care Product Manufacturing": "manufacturing", "Chemical Manufacturing": "manufacturing",
+    "Robotics Engineering": "manufacturing", "Primary Metal Manufacturing": "manufacturing",
+    "Consumer Electronics": "manufacturing",
+    "Mechanical Or Industrial Engineering": "manufacturing", "Nanotechnology Research": "manufacturing",
+    # security_defense (aerospace, defense, cybersecurity)
+    "Defense and Space Manufacturing": "security_defense", "Defense & Space": "security_defense",
+    "Aviation and Aerospace Component Manufacturing": "security_defense",
+    "Aviation & Aerospace": "security_defense", "Computer and Network Security": "security_defense",
+    "Data Security Software Products": "security_defense", "Security and Investigations": "security_defense",
+    # media (incl. advertising, publishing, entertainment, games)
+    "Advertising Services": "media", "Marketing Services": "media", "Entertainment Providers": "media",
+    "Entertainment": "media", "Online Audio and Video Media": "media",
+    "Broadcast Media Production and Distribution": "media", "Movies, Videos, and Sound": "media",
+    "Book and Periodical Publishing": "media", "Computer Games": "media",
+    "Gambling Facilities and Casinos": "media", "Spectator Sports": "media",
+    "Public Relations and Communications Services": "media", "Graphic Design": "media",
+    "Photography": "media",
+    # energy (incl. utilities, oil and gas, mining, climate)
+    "Oil and Gas": "energy", "Oil, Gas, and Mining": "energy", "Mining": "energy", "Utilities": "energy",
+    "Renewable Energy Semiconductor Manufacturing": "energy",
+    "Renewable Energy Equipment Manufacturing": "energy",
+    "Climate Technology Product Manufacturing": "energy", "Climate Data and Analytics": "energy",
+    "Renewable Energy Power Generation": "energy",
+    # telecom
+    "Telecommunications": "telecom", "Wireless Services": "telecom", "Computer Networking": "telecom",
+    # transportation (incl. logistics, automotive)
+    "Transportation, Logistics, Supply Chain and Storage": "transportation",
+    "Truck Transportation": "transportation", "Freight and Package Transportation": "transportation",
+    "Transportation/Trucking/Railroad": "transportation", "Ground Passenger Transportation": "transportation",
+    "Airlines and Aviation": "transportation", "Motor Vehicle Manufacturing": "transportation",
+    "Motor Vehicle Parts Manufacturing": "transportation", "Automotive": "transportation",
+    "Railroad Equipment Manufacturing": "transportation",
+    # real_estate (incl. construction)
+    "Real Estate": "real_estate", "Leasing Non-residential Real Estate": "real_estate",
+    "Real Estate and Equipment Rental Services": "real_estate", "Construction": "real_estate",
+    "Residential Building Construction": "real_estate", "Civil Engineering": "real_estate",
+    # e-commerce and retail
+    "Internet Marketplace Platforms": "e-commerce", "Online and Mail Order Retail": "e-commerce",
+    "Retail": "retail", "Retail Apparel and Fashion": "retail", "Retail Luxury Goods and Jewelry": "retail",
+    "Retail Motor Vehicles": "retail", "Retail Health and Personal Care Products": "retail",
+    "Retail Pharmacies": "retail", "Consumer Services": "retail", "Wholesale": "retail",
+    "Wellness and Fitness Services": "retail", "Health, Wellness & Fitness": "retail",
+    # travel_hospitality
+    "Hospitality": "travel_hospitality", "Restaurants": "travel_hospitality",
+    "Food and Beverage Services": "travel_hospitality", "Mobile Food Services": "travel_hospitality",
+    "Travel Arrangements": "travel_hospitality",
+}  # fmt: skip
+_LINKEDIN_NAMES = sorted(LINKEDIN_INDUSTRY, key=len, reverse=True)  # longest first: "Retail Apparel…"
+# Several industries are joined "A and B" or "A, B, and C" (and "A,B" in 2023 exports); names contain
+# commas and "and" themselves ("Technology, Information and Internet"), so known names are matched, not
+# split on separators.
+_LINKEDIN_SEP = re.compile(r",?\s*and\s+|,\s*")
+
+
+def linkedin_industries(value: str | None) -> list[str]:
+    """The known LinkedIn industry names in ``value``, in the order given; stops at the first unknown
+    name, since after it the separators cannot be told from the names."""
+    text = html.unescape(value or "").strip()
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        for name in _LINKEDIN_NAMES:
+            if not text.startswith(name, i):
+                continue
+            end = i + len(name)
+            if end == len(text):
+                out.append(name)
+                return out
+            sep = _LINKEDIN_SEP.match(text, end)
+            if sep:
+                out.append(name)
+                i = sep.end()
+                break
+        else:
+            return out
+    return out
+
+
+def from_linkedin(value: str | None) -> str | None:
+    """A LinkedIn industry (or joined list of them) in our categories: the first listed name we map."""
+    for name in linkedin_industries(value):
+        if LINKEDIN_INDUSTRY[name]:
+            return LINKEDIN_INDUSTRY[name]
+    return None
+
 
 # Keyword rules on the company's own description; weight 2 = decisive phrase, 1 = supporting word.
 _RULES: dict[str, list[tuple[str, int]]] = {
@@ -211,12 +357,18 @@ def normalise_company(name: str | None) -> str:
 
 
 def from_source(attributes: dict | None) -> str | None:
-    """Glassdoor's industry, else its sector, mapped to our categories."""
+    """Glassdoor's industry, else its sector, else a LinkedIn industry name, mapped to our categories.
+
+    Glassdoor is tried first so its rows map exactly as before; LinkedIn names only answer when the
+    industry is not a Glassdoor one.
+    """
     attrs = attributes or {}
     if attrs.get("industry") in GLASSDOOR_INDUSTRY:
         return GLASSDOOR_INDUSTRY[attrs["industry"]]
     if attrs.get("sector") in GLASSDOOR_SECTOR:
         return GLASSDOOR_SECTOR[attrs["sector"]]
+    if isinstance(attrs.get("industry"), str):
+        return from_linkedin(attrs["industry"])
     return None
 
 

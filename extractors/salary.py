@@ -386,8 +386,12 @@ def parse_pay(pay: dict[str, Any] | None, on: date | None = None) -> list[Salary
     if isinstance(sr, dict):
         period = _INTERVALS.get(sr.get("interval", ""), "unknown")
         out.append(_structured(sr.get("min"), sr.get("max"), sr.get("currency"), period, sr, on))
-    comp = pay.get("compensation")  # Ashby
-    if isinstance(comp, dict):
+    # Ashby: the job's ``compensation`` object is the pay (live source and snapshot), or sits under a
+    # "compensation" key of a whole job record. Only the Salary summary component counts (not equity,
+    # bonus, commission). It spans the tiers that share its currency and interval (checked on the
+    # Oct 2025 boards); tiers in another currency (a Poland tier in PLN on a GBP posting) are left out.
+    comp = pay.get("compensation") if isinstance(pay.get("compensation"), dict) else pay
+    if isinstance(comp.get("summaryComponents"), list):
         for c in comp.get("summaryComponents") or []:
             if c.get("compensationType") == "Salary":
                 period = _INTERVALS.get(c.get("interval", ""), "unknown")
