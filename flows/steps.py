@@ -39,7 +39,13 @@ def collect(store: Store, source: Source, run_id: str, progress: Progress | None
     """Stream a source into the store in batches; a failing source is reported, never fatal."""
     result = CollectResult(source.name)
     try:
-        batches: Iterator[list[Posting | Quarantined]] = batched(source.fetch(), COLLECT_BATCH)
+        # As the live runner does: a record quarantined by an earlier run (same source id and reason) is
+        # not quarantined again, so re-running the snapshot writes nothing new.
+        known = store.quarantined_reasons(source.name)
+        items = (
+            i for i in source.fetch() if not (isinstance(i, Quarantined) and (i.source_id, i.reason) in known)
+        )
+        batches: Iterator[list[Posting | Quarantined]] = batched(items, COLLECT_BATCH)
         for batch in batches:
             result.counts.add(store.upsert_postings(batch, run_id=run_id))
             if progress:

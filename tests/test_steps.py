@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -28,7 +28,16 @@ class ListSource:
 
 
 def posting(i: int, text: str, title: str = "Machine Learning Engineer") -> Posting:
-    return Posting("list", str(i), title, "Acme", f"<p>{text}</p>", raw={"i": i})
+    # Dated in the recent period: the skill tables count recent job descriptions.
+    return Posting(
+        "list",
+        str(i),
+        title,
+        "Acme",
+        f"<p>{text}</p>",
+        raw={"i": i},
+        posted_at=datetime(2025, 3, 1, tzinfo=UTC),
+    )
 
 
 @pytest.fixture(scope="module")
