@@ -166,7 +166,7 @@ def pay_boxes(groups: dict[str, pd.Series], title: str) -> str:
 def _row_label(r: Evidence) -> str:
     where = "combined" if r.source == COMBINED else "pooled" if r.source == POOLED else r.source
     when = f" {r.period}" if r.period else ""
-    return f"{r.subject} · {where}{when}"
+    return f"{str(r.subject).replace('_', ' ')} · {where}{when}"
 
 
 def estimate_bars(
@@ -185,7 +185,8 @@ def estimate_bars(
     err = np.array(
         [[max(0.0, r.value - r.ci_low) for r in rows], [max(0.0, r.ci_high - r.value) for r in rows]]
     )
-    ax.barh(range(len(rows)), values, xerr=err, color=BLUE, error_kw={"lw": 0.8})
+    colors = [ORANGE if r.source == COMBINED else BLUE for r in rows]  # the estimate the verdict uses
+    ax.barh(range(len(rows)), values, xerr=err, color=colors, error_kw={"lw": 0.8})
     ax.set_yticks(range(len(rows)), [_row_label(r) for r in rows])
     if reference is not None:
         ax.axvline(reference, color="#444", ls="--", lw=0.8)

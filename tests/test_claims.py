@@ -476,3 +476,24 @@ def test_a_boards_snapshot_is_not_read_as_a_time_series(cfg):
     result = by_id(evaluate_all(b.data(), cfg, TAXONOMY))["demand-growth"]
     assert result.verdict == "insufficient"
     assert result.series.empty
+
+
+def test_what_the_guide_leaves_out_lists_distinctive_unnamed_skills(cfg):
+    from reports.claims import guide_leaves_out, prepared
+
+    b = Builder().add(60, skills=("pytorch", "python")).add(40, skills=("python",))
+    b.add(100, roles=("software_engineer",), skills=("python",))
+    table = guide_leaves_out(
+        prepared(b.data(), cfg),
+        cfg,
+        Taxonomy(
+            Path("t.yaml"),
+            (
+                Skill(id="pytorch", name="PyTorch", category="framework"),
+                Skill(id="python", name="Python", category="language"),
+            ),
+            "test",
+        ),
+    )
+    assert list(table.skill_id) == ["pytorch"]  # python is named by the guide and not distinctive
+    assert table.ratio_low.iloc[0] > 1

@@ -155,6 +155,11 @@ def eval_demand_trend(spec: dict, data: ReportData, cfg: ClaimsConfig, taxonomy)
     )
     verdict = _slope_verdict(combined)
     notes = heterogeneity_note("ML-engineer share slope", recent_slopes, None, combined)
+    if {"hn", "hn_structured"} <= {s for s, _ in recent_slopes}:
+        notes.append(
+            "hn and hn_structured read the same HN threads two ways (our rules on the comment text; an "
+            "LLM's extracted job titles), so they are not independent; each alone is in the sensitivity line."
+        )
     out = result(spec, verdict, _reason(combined, recent_slopes, recent), evidence, per)
     out.series = series
     out.notes = notes

@@ -3,8 +3,9 @@ guide never names — the section a career adviser reads first.
 
 Distinctive = named in at least ``MIN_SHARE`` of recent ML-engineer job descriptions, and more often than in
 the other job descriptions of the same sources (a ratio whose 95 % interval lies above 1). Growth is the
-change in the share of HN ML-engineer postings naming the skill from the previous period to the recent one:
-short ads against short ads, a relative measure that omission cannot bias between periods.
+change in the share of HN postings for ML/AI roles naming the skill from the previous period to the recent
+one: short ads against short ads, a relative measure that omission cannot bias between periods. (ML/AI roles
+rather than ML engineers alone, because single-role ML-engineer comments are too few per period on HN.)
 """
 
 from __future__ import annotations
@@ -17,6 +18,14 @@ from reports.stats import lift, share, share_difference
 
 MIN_SHARE = 0.10
 SHOWN = 15
+
+
+def _ratio(k1: int, n1: int, k2: int, n2: int):  # noqa: ANN202 - an Estimate
+    """Ratio of two shares with a log-scale interval; a skill no other posting names gets the Haldane
+    correction (0.5 added to each count) instead of an infinite ratio."""
+    if k2 == 0 and k1 > 0 and n2 > 0:
+        return lift(k1 + 0.5, n1 + 0.5, 0.5, n2 + 0.5)  # type: ignore[arg-type]
+    return lift(k1, n1, k2, n2)
 
 
 def guide_leaves_out(
@@ -38,7 +47,8 @@ def guide_leaves_out(
         "growth",
         "growth_low",
         "growth_high",
-        "growth_n",
+        "hn_before",
+        "hn_now",
     ]
     if cfg.recent is None or len(cfg.periods) < 2:
         return pd.DataFrame(columns=columns)
@@ -47,7 +57,7 @@ def guide_leaves_out(
     jd = text[text.genre.eq(JOB_DESCRIPTION) & text.period.eq(recent)]
     is_focus = role_mask(jd, cfg.focus_role)
     focus, other = set(jd.posting_key[is_focus]), set(jd.posting_key[~is_focus])
-    hn = text[text.source.eq("hn") & role_mask(text, cfg.focus_role)]
+    hn = text[text.source.eq("hn") & role_mask(text, cfg.wide_ml_roles)]
     hn_now, hn_before = set(hn.posting_key[hn.period.eq(recent)]), set(hn.posting_key[hn.period.eq(previous)])
     sets = skill_sets(data)
     named = set(cfg.guide_named_skills)
@@ -59,7 +69,7 @@ def guide_leaves_out(
         f = share(len(focus & keys), len(focus))
         if f.value is None or f.value < MIN_SHARE:
             continue
-        ratio = lift(len(focus & keys), len(focus), len(other & keys), len(other))
+        ratio = _ratio(len(focus & keys), len(focus), len(other & keys), len(other))
         if ratio.ci_low is None or ratio.ci_low <= 1:
             continue
         growth = share_difference(len(hn_now & keys), len(hn_now), len(hn_before & keys), len(hn_before))
@@ -79,7 +89,8 @@ def guide_leaves_out(
                 "growth": growth.value,
                 "growth_low": growth.ci_low,
                 "growth_high": growth.ci_high,
-                "growth_n": growth.n,
+                "hn_before": len(hn_before),
+                "hn_now": len(hn_now),
             }
         )
     frame = pd.DataFrame(rows, columns=columns)
