@@ -413,7 +413,7 @@ def _format_number(value: float | None, metric: str = "") -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return "n/a"
     if "usd" in metric:
-        return f"${value:,.0f}"
+        return f"-${-value:,.0f}" if value < 0 else f"${value:,.0f}"
     if metric in ("share", "share_difference"):
         return f"{100 * value:.1f} %"
     if metric == "trend_slope":

@@ -416,7 +416,9 @@ def pct(x: float | None) -> str:
 
 
 def usd(x: float | None) -> str:
-    return "n/a" if x is None else f"${x:,.0f}"
+    if x is None:
+        return "n/a"
+    return f"-${-x:,.0f}" if x < 0 else f"${x:,.0f}"
 
 
 def usd_ci(e: Estimate | Evidence | None) -> str:

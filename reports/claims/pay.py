@@ -558,8 +558,13 @@ def eval_pay_factors(spec: dict, data: ReportData, cfg: ClaimsConfig, taxonomy) 
     out.deciding = f"experience {usd_ci(experience)}; size {usd_ci(size)}; technologies: {len(significant)}"
     found = [k for k, v in factors.items() if v]
     missing = [k for k, v in factors.items() if not v]
+    phrases = {
+        "experience": "rises with experience",
+        "organisation size": f"{'rises' if size_dir > 0 else 'falls'} with company size",
+        "technologies": "differs with the technologies a posting names (" + "; ".join(significant) + ")",
+    }
     out.plain = (
-        f"Pay clearly rises with {' and '.join(found) if found else 'none of the factors measured'}"
+        ("Pay clearly " + " and ".join(phrases[k] for k in found) if found else "No factor clearly moves pay")
         + (f"; no clear difference by {' or '.join(missing)}" if missing else "")
         + "; organisation type is not measured."
     )
