@@ -69,6 +69,31 @@ def _growth(
     return tables, evidence
 
 
+def _verdict(states: list[str]) -> str:
+    if "insufficient" in states:
+        return "insufficient"
+    if all(s == "grew" for s in states):
+        return "supported"
+    if "grew" not in states and "fell" in states:
+        return "contradicted"
+    return "mixed"
+
+
+def _states(frame, cfg: ClaimsConfig, industries: list[str], baseline: str, recent: str) -> list[str]:
+    """Each named industry's answer (grew / fell / no clear change / insufficient) for one setting."""
+    out = []
+    for industry in industries:
+        tables, _ = _growth(frame, cfg, industry, baseline, recent)
+        est = mantel_haenszel_difference(tables)
+        n = sum(t[1] + t[3] for t in tables)
+        out.append(
+            "insufficient"
+            if n < cfg.min_n or est.value is None
+            else {1: "grew", -1: "fell", 0: "no clear change"}[direction(est)]
+        )
+    return out
+
+
 def eval_industry_growth(spec: dict, data: ReportData, cfg: ClaimsConfig, taxonomy) -> ClaimResult:
     known = data.postings[~data.postings.industry.isin(CIRCULAR)]
     known = known[known.period.notna()] if "period" in known else known.iloc[0:0]
@@ -120,15 +145,7 @@ def eval_industry_growth(spec: dict, data: ReportData, cfg: ClaimsConfig, taxono
                 recent,
             )
         )
-    states = [per[i] for i in spec["industries"]]
-    if "insufficient" in states:
-        verdict = "insufficient"
-    elif all(s == "grew" for s in states):
-        verdict = "supported"
-    elif "grew" not in states and "fell" in states:
-        verdict = "contradicted"
-    else:
-        verdict = "mixed"
+    verdict = _verdict([per[i] for i in spec["industries"]])
     out = result(
         spec,
         verdict,
@@ -153,6 +170,27 @@ def eval_industry_growth(spec: dict, data: ReportData, cfg: ClaimsConfig, taxono
     out.plain += "."
     if verdict == "insufficient":
         out.plain = f"Too few postings with a known industry in both {baseline} and {recent} to tell."
+    named = list(spec["industries"])
+    out.sensitivity = [
+        {
+            "setting": f"HN only, {baseline} to {recent}",
+            "verdict": _verdict(_states(known[known.source.eq("hn")], cfg, named, baseline, recent)),
+        },
+        {
+            "setting": f"job-description sources only, {baseline} to {recent}",
+            "verdict": _verdict(
+                _states(known[known.genre.eq("job_description")], cfg, named, baseline, recent)
+            ),
+        },
+    ]
+    if len(cfg.periods) >= 3:
+        earlier = cfg.periods[-3].label
+        out.sensitivity.append(
+            {
+                "setting": f"baseline {earlier} instead",
+                "verdict": _verdict(_states(known, cfg, named, earlier, recent)),
+            }
+        )
     out.notes = [
         "Industry comes from the source (Glassdoor, LinkedIn) or from the company's self-description; the "
         "circular 'ai_ml' category is left out of every denominator."

@@ -393,6 +393,17 @@ def _all_of(verdicts: list[str]) -> str:
     return "supported" if all(v == "supported" for v in verdicts) else "mixed"
 
 
+def _factors_verdict(factors: dict[str, bool], enough: bool) -> str:
+    """Supported if every factor shows a difference, contradicted if none does, mixed otherwise."""
+    if not enough:
+        return "insufficient"
+    if all(factors.values()):
+        return "supported"
+    if not any(factors.values()):
+        return "contradicted"
+    return "mixed"
+
+
 # -- what pay depends on -------------------------------------------------------------------------------------
 def eval_pay_factors(spec: dict, data: ReportData, cfg: ClaimsConfig, taxonomy) -> ClaimResult:
     pay = pay_frame(data, cfg)
@@ -537,14 +548,33 @@ def eval_pay_factors(spec: dict, data: ReportData, cfg: ClaimsConfig, taxonomy) 
         "technologies": bool(significant),
     }
     per.update({k: "difference" if v else "no clear difference" for k, v in factors.items()})
-    if experience.n < cfg.min_n:
-        verdict = "insufficient"
-    elif all(factors.values()):
-        verdict = "supported"
-    elif not any(factors.values()):
-        verdict = "contradicted"
-    else:
-        verdict = "mixed"
+    verdict = _factors_verdict(factors, experience.n >= cfg.min_n)
+    # Sensitivity: experience read from posting titles instead of the survey; size as large minus medium.
+    titles = inverse_variance([e for _, e in seniority_strata])
+    medium = (
+        bootstrap_difference(
+            mle_recent[mle_recent.company_size.eq("L")].annual_real,
+            mle_recent[mle_recent.company_size.eq("M")].annual_real,
+            np.median,
+        )
+        if not mle_recent.empty and "company_size" in mle_recent
+        else Estimate(None, None, None, 0)
+    )
+    sensitivity = [
+        {
+            "setting": "experience from posting titles (senior+ minus junior/mid, within source)",
+            "verdict": _factors_verdict(
+                {**factors, "experience": direction(titles) > 0}, titles.n >= cfg.min_n
+            ),
+        },
+        {
+            "setting": "organisation size as large minus medium companies",
+            "verdict": _factors_verdict(
+                {**factors, "organisation size": medium.n >= cfg.min_n and direction(medium) != 0},
+                experience.n >= cfg.min_n,
+            ),
+        },
+    ]
     out = result(
         spec,
         verdict,
@@ -555,6 +585,7 @@ def eval_pay_factors(spec: dict, data: ReportData, cfg: ClaimsConfig, taxonomy) 
         per,
     )
     out.notes = notes
+    out.sensitivity = sensitivity
     out.deciding = f"experience {usd_ci(experience)}; size {usd_ci(size)}; technologies: {len(significant)}"
     found = [k for k, v in factors.items() if v]
     missing = [k for k, v in factors.items() if not v]
