@@ -373,7 +373,7 @@ def test_a_simpson_reversal_across_two_strata_is_reported(cfg):
     combined = next(e for e in result.evidence if e.source == COMBINED and e.subject == "software_engineer")
     assert pooled.value < 0 < combined.ci_low
     assert result.verdict == "supported"
-    assert any("Simpson reversal" in n for n in result.notes)
+    assert any("Simpson reversal" in n and "-$" in n for n in result.notes)  # said in dollars
 
 
 # -- industries, role contrast, pay factors ---------------------------------------------------------------

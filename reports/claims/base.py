@@ -359,7 +359,11 @@ def direction(e: Estimate | Evidence | None, zero: float = 0.0) -> int:
 
 
 def heterogeneity_note(
-    subject: str, strata_estimates: list[tuple[str, Estimate]], pooled: Estimate | None, combined: Estimate
+    subject: str,
+    strata_estimates: list[tuple[str, Estimate]],
+    pooled: Estimate | None,
+    combined: Estimate,
+    fmt: Callable[[float], str] = lambda v: f"{v:+,.3g}",
 ) -> list[str]:
     """Say when strata disagree, and when pooling reverses the within-strata answer (Simpson)."""
     notes = []
@@ -378,8 +382,8 @@ def heterogeneity_note(
         signs = [e.value for _, e in strata_estimates if e.value is not None]
         same = sum(1 for v in signs if v * combined.value > 0)
         notes.append(
-            f"{subject}: Simpson reversal — pooling all postings gives {pooled.value:+,.3g}, but within "
-            f"strata the difference is {combined.value:+,.3g} (same sign in {same} of {len(signs)} strata); "
+            f"{subject}: Simpson reversal — pooling all postings gives {fmt(pooled.value)}, but within "
+            f"strata the difference is {fmt(combined.value)} (same sign in {same} of {len(signs)} strata); "
             "the pooled figure mixes sources and periods with different role mixes and is not used."
         )
     return notes

@@ -113,7 +113,7 @@ def eval_role_contrast(spec: dict, data: ReportData, cfg: ClaimsConfig, taxonomy
                 recent,
             )
         )
-        notes += heterogeneity_note(g, labelled[g], naive, combined[g])
+        notes += heterogeneity_note(g, labelled[g], naive, combined[g], lambda v: f"{100 * v:+.1f} points")
     n_mle = sum(t[1] for t in tables[GROUPS[0]])
     n_ds = sum(t[3] for t in tables[GROUPS[0]])
     ok = min(n_mle, n_ds) >= cfg.min_n

@@ -328,7 +328,9 @@ def eval_salary_premium(spec: dict, data: ReportData, cfg: ClaimsConfig, taxonom
                 recent,
             )
         )
-        notes += heterogeneity_note(f"ML engineer minus {role_name(other)}", strata_est, naive, combined)
+        notes += heterogeneity_note(
+            f"ML engineer minus {role_name(other)}", strata_est, naive, combined, lambda v: usd(v)
+        )
         v = _diff_verdict(combined, sum(e.n for _, e in strata_est), cfg.min_n)
         per[f"{COMBINED}: vs {role_name(other)}"] = v
         verdicts.append(v)
