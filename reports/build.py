@@ -271,7 +271,8 @@ def build_report(
     _flag_low_precision(results, held)
     pay = pay_frame(single, cfg)
     matrix = cooccurrence(single, shares, cfg)
-    leaves_out = guide_leaves_out(single, cfg, taxonomy, {h.skill for h in held})
+    every = prepared(data, cfg, keep_multi_role=True)
+    leaves_out = guide_leaves_out(single, cfg, taxonomy, {h.skill for h in held}, hn_data=every)
 
     chart_files: dict[str, list[str]] = {r.id: claim_charts(r, cfg) for r in results}
     focus_rows = shares[shares.role_group == FOCUS_ROLE].head(20) if not shares.empty else shares
@@ -338,9 +339,7 @@ def build_report(
         "recent": cfg.recent.label if cfg.recent else "",
         "periods": cfg.periods,
         "survey_rows": (len(data.survey), len(survey)),
-        "multi_role": int(prepared(data, cfg, keep_multi_role=True).postings.multi_role.sum())
-        if len(data.postings)
-        else 0,
+        "multi_role": int(every.postings.multi_role.sum()) if len(data.postings) else 0,
         "attributions": [
             external.HIRING_LAB_ATTRIBUTION,
             external.HIRINGTRENDS_ATTRIBUTION,

@@ -4,8 +4,9 @@ guide never names — the section a career adviser reads first.
 Distinctive = named in at least ``MIN_SHARE`` of recent ML-engineer job descriptions, and more often than in
 the other job descriptions of the same sources (a ratio whose 95 % interval lies above 1). Growth is the
 change in the share of HN postings for ML/AI roles naming the skill from the previous period to the recent
-one: short ads against short ads, a relative measure that omission cannot bias between periods. (ML/AI roles
-rather than ML engineers alone, because single-role ML-engineer comments are too few per period on HN.)
+one: short ads against short ads, a relative measure that omission cannot bias between periods. ML/AI roles
+rather than ML engineers alone, and multi-role comments included (``hn_data``), because single-role
+ML-engineer comments are too few per period on HN for a growth figure; the column says so.
 """
 
 from __future__ import annotations
@@ -29,7 +30,11 @@ def _ratio(k1: int, n1: int, k2: int, n2: int):  # noqa: ANN202 - an Estimate
 
 
 def guide_leaves_out(
-    data: ReportData, cfg: ClaimsConfig, taxonomy, withheld: set[str] = frozenset()
+    data: ReportData,
+    cfg: ClaimsConfig,
+    taxonomy,
+    withheld: set[str] = frozenset(),
+    hn_data: ReportData | None = None,
 ) -> pd.DataFrame:
     """One row per skill the guide does not name, most distinctive first; empty without recent JDs."""
     columns = [
@@ -57,7 +62,8 @@ def guide_leaves_out(
     jd = text[text.genre.eq(JOB_DESCRIPTION) & text.period.eq(recent)]
     is_focus = role_mask(jd, cfg.focus_role)
     focus, other = set(jd.posting_key[is_focus]), set(jd.posting_key[~is_focus])
-    hn = text[text.source.eq("hn") & role_mask(text, cfg.wide_ml_roles)]
+    hn_text = text_postings(hn_data) if hn_data is not None else text
+    hn = hn_text[hn_text.source.eq("hn") & role_mask(hn_text, cfg.wide_ml_roles)]
     hn_now, hn_before = set(hn.posting_key[hn.period.eq(recent)]), set(hn.posting_key[hn.period.eq(previous)])
     sets = skill_sets(data)
     named = set(cfg.guide_named_skills)
