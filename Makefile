@@ -7,7 +7,7 @@ STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 RUN_ARGS ?= --offline
 
-.PHONY: run test lint bench clean chromium eval
+.PHONY: run example test lint bench clean chromium eval
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +21,12 @@ $(STAMP_DEV): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@ $(STAMP_RUN)
 
+# Reports go to the data dir (`skillpulse run` prints where); `make example` regenerates the committed one.
 run: $(STAMP_RUN)
 	$(BIN)/skillpulse run $(RUN_ARGS)
+
+example: $(STAMP_RUN)
+	$(BIN)/skillpulse run --offline --out examples/report
 
 # The report's rendering test opens it in Debian's Chromium; install it when we may (root or passwordless sudo).
 chromium:
@@ -44,7 +48,7 @@ lint: $(STAMP_DEV)
 GOLD ?= ../shared/eval/dev_gold.jsonl
 eval: $(STAMP_RUN)
 	$(BIN)/skillpulse eval --gold $(GOLD) --no-errors
-	$(BIN)/skillpulse eval --gold $(GOLD) --json --no-errors > data/extractor_eval.json
+	$(BIN)/skillpulse eval --gold $(GOLD) --json --no-errors > skillpulse/data/extractor_eval.json
 
 bench: $(STAMP_DEV)
 	for script in benchmarks/*.py; do $(BIN)/python $$script || exit 1; done

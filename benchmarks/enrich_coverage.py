@@ -16,12 +16,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from extractors.salary import parse_pay  # noqa: E402
-from flows import enrich_step  # noqa: E402
-from flows.sources import snapshot  # noqa: E402
-from flows.sources.snapshot import SnapshotSource  # noqa: E402
-from flows.steps import collect  # noqa: E402
-from flows.store import Store  # noqa: E402
+from skillpulse.extractors.salary import parse_pay  # noqa: E402
+from skillpulse.flows import enrich_step  # noqa: E402
+from skillpulse.flows.sources import snapshot  # noqa: E402
+from skillpulse.flows.sources.snapshot import SnapshotSource  # noqa: E402
+from skillpulse.flows.steps import collect  # noqa: E402
+from skillpulse.flows.store import Store  # noqa: E402
 
 QUERY = """
 WITH v AS (SELECT ? AS version),

@@ -19,10 +19,10 @@ from collections.abc import Callable
 
 import spacy
 
-from extractors.html import to_text
-from extractors.skills import SkillExtractor
-from flows.sources.base import Posting
-from flows.sources.snapshot import SnapshotSource
+from skillpulse.extractors.html import to_text
+from skillpulse.extractors.skills import SkillExtractor
+from skillpulse.flows.sources.base import Posting
+from skillpulse.flows.sources.snapshot import SnapshotSource
 
 
 def load_postings(n: int, per_file: int) -> list[tuple[str | None, str, bool]]:

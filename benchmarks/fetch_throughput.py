@@ -27,9 +27,9 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "sources")]
 
 from loopback_server import LoopbackServer, install_job_apis, source_settings  # noqa: E402
 
-from flows.http import Runtime  # noqa: E402
-from flows.sources.config import parse_config  # noqa: E402
-from flows.sources.runner import build_source  # noqa: E402
+from skillpulse.flows.http import Runtime  # noqa: E402
+from skillpulse.flows.sources.config import parse_config  # noqa: E402
+from skillpulse.flows.sources.runner import build_source  # noqa: E402
 
 NAMES = [
     "greenhouse",

@@ -14,7 +14,7 @@ os.environ["SKILLPULSE_HOME"] = str(_SESSION_HOME)
 os.environ.pop("SKILLPULSE_DB", None)
 os.environ.pop("PREFECT_API_URL", None)
 
-from flows.settings import configure_prefect_env  # noqa: E402
+from skillpulse.flows.settings import configure_prefect_env  # noqa: E402
 
 configure_prefect_env()
 

@@ -8,13 +8,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from extractors.taxonomy import Skill, Taxonomy
-from reports.claims import COMBINED, POOLED, SILENT, combine, evaluate_all, load_claims
-from reports.claims.base import inverse_variance, mantel_haenszel_difference
-from reports.claims.base import load_claims as load_claims_file
-from reports.claims.pay import band_verdict
-from reports.dataset import ReportData, deduplicate, empty_data
-from reports.stats import Estimate
+from skillpulse.extractors.taxonomy import Skill, Taxonomy
+from skillpulse.reports.claims import COMBINED, POOLED, SILENT, combine, evaluate_all, load_claims
+from skillpulse.reports.claims.base import inverse_variance, mantel_haenszel_difference
+from skillpulse.reports.claims.base import load_claims as load_claims_file
+from skillpulse.reports.claims.pay import band_verdict
+from skillpulse.reports.dataset import ReportData, deduplicate, empty_data
+from skillpulse.reports.stats import Estimate
 
 GUIDE = Path(__file__).resolve().parents[2] / "shared" / "guide" / "ml_engineer_guide.txt"
 CLAIM_IDS = [
@@ -145,7 +145,7 @@ def test_missing_data_gives_insufficient_not_an_exception(cfg):
 
 
 def test_periods_must_not_overlap(tmp_path):
-    text = (Path(__file__).resolve().parents[1] / "claims.yaml").read_text(encoding="utf-8")
+    text = (Path(__file__).resolve().parents[1] / "skillpulse" / "claims.yaml").read_text(encoding="utf-8")
     bad = tmp_path / "claims.yaml"
     bad.write_text(
         text.replace('{label: "2024–2026", from: 2024', '{label: "2023–2026", from: 2023'), encoding="utf-8"
@@ -459,7 +459,7 @@ def test_reposts_count_once_per_month_for_trends():
 
 
 def test_block_assigned_glassdoor_pay_is_not_read_as_a_postings_pay(cfg):
-    from reports.claims import pay_frame
+    from skillpulse.reports.claims import pay_frame
 
     b = Builder().add(2, source="glassdoor", month=None, pay=150_000)
     data = b.data()
@@ -479,7 +479,7 @@ def test_a_boards_snapshot_is_not_read_as_a_time_series(cfg):
 
 
 def test_what_the_guide_leaves_out_lists_distinctive_unnamed_skills(cfg):
-    from reports.claims import guide_leaves_out, prepared
+    from skillpulse.reports.claims import guide_leaves_out, prepared
 
     b = Builder().add(60, skills=("pytorch", "python")).add(40, skills=("python",))
     b.add(100, roles=("software_engineer",), skills=("python",))

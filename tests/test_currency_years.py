@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from extractors.currency import FX_PATH, load_rates, rate_for, to_usd
-from extractors.salary import parse_text
+from skillpulse.extractors.currency import FX_PATH, load_rates, rate_for, to_usd
+from skillpulse.extractors.salary import parse_text
 
-FED_DIR = Path(__file__).resolve().parent.parent / "data" / "reference" / "cpi_fx"
+FED_DIR = Path(__file__).resolve().parent.parent / "skillpulse" / "data" / "reference" / "cpi_fx"
 FED_ISO = {
     "Australia": "AUD",
     "Brazil": "BRL",

@@ -12,9 +12,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from reports import external
+from skillpulse.reports import external
 
-REF = Path(__file__).resolve().parent.parent / "data" / "reference"
+REF = Path(__file__).resolve().parent.parent / "skillpulse" / "data" / "reference"
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from flows.store import Store
+from skillpulse.flows.store import Store
 
 pytestmark = pytest.mark.slow
 
 
 def test_pipeline_flow_writes_a_report_and_a_rerun_adds_nothing(prefect_harness, db_path, tmp_path):
-    from flows.pipeline import pipeline
+    from skillpulse.flows.pipeline import pipeline
 
     out = tmp_path / "reports"
     summary = pipeline(db_path=str(db_path), out_dir=str(out), offline=True, limit=15)
@@ -34,8 +34,8 @@ def test_pipeline_flow_writes_a_report_and_a_rerun_adds_nothing(prefect_harness,
 
 
 def test_a_broken_taxonomy_stops_the_flow_before_any_work(prefect_harness, db_path, tmp_path):
-    from extractors.taxonomy import TaxonomyError
-    from flows.pipeline import pipeline
+    from skillpulse.extractors.taxonomy import TaxonomyError
+    from skillpulse.flows.pipeline import pipeline
 
     broken = tmp_path / "broken.yaml"
     broken.write_text("skills:\n  - id: python\n    aliases: [python\n")
@@ -49,7 +49,7 @@ def test_a_broken_taxonomy_stops_the_flow_before_any_work(prefect_harness, db_pa
 def test_an_unreachable_live_source_is_reported_and_skipped(prefect_harness, db_path, tmp_path, monkeypatch):
     import socket
 
-    from flows.pipeline import pipeline
+    from skillpulse.flows.pipeline import pipeline
 
     with socket.socket() as s:  # a loopback port with nothing listening: connection refused
         s.bind(("127.0.0.1", 0))

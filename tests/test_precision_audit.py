@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from extractors.taxonomy import load_taxonomy
-from flows.settings import TAXONOMY_PATH
-from reports.precision import AUDIT_PATH, PRECISION_BAR, load_audit, withheld
+from skillpulse.extractors.taxonomy import load_taxonomy
+from skillpulse.flows.settings import TAXONOMY_PATH
+from skillpulse.reports.precision import AUDIT_PATH, PRECISION_BAR, load_audit, withheld
 
 
 def _write(path: Path, rows: list[dict]) -> Path:

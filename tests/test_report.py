@@ -10,12 +10,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from extractors.taxonomy import Skill, Taxonomy
-from flows.sources.base import Posting
-from flows.store import Store
-from reports.build import build_report
-from reports.claims import load_claims
-from reports.fingerprint import fingerprint
+from skillpulse.extractors.taxonomy import Skill, Taxonomy
+from skillpulse.flows.sources.base import Posting
+from skillpulse.flows.store import Store
+from skillpulse.reports.build import build_report
+from skillpulse.reports.claims import load_claims
+from skillpulse.reports.fingerprint import fingerprint
 
 REPO = Path(__file__).resolve().parent.parent
 CLAIM_IDS = [c["id"] for c in load_claims().claims]  # their order is checked in test_claims
@@ -163,8 +163,11 @@ def test_report_renders_in_headless_chromium_without_network_or_errors(report):
 
 
 def test_committed_example_report_is_fresh():
-    committed = REPO / "reports" / "latest" / "fingerprint.json"
-    assert committed.is_file(), "the example report is missing: run `make run` and commit reports/"
+    committed = REPO / "examples" / "report" / "latest" / "fingerprint.json"
+    assert committed.is_file(), (
+        "the example report is missing: run `make example` and commit examples/report/"
+    )
     assert json.loads(committed.read_text()) == fingerprint(), (
-        "reports/latest was generated from other code, taxonomy, claims or data: run `make run` and commit it"
+        "examples/report/latest was generated from other code, taxonomy, claims or data: "
+        "run `make example` and commit it"
     )

@@ -45,7 +45,7 @@ def test_served_deployment_with_one_minute_cron_runs_once(tmp_path: Path):
         [
             sys.executable,
             "-m",
-            "flows.cli",
+            "skillpulse.flows.cli",
             "serve",
             "--cron",
             "* * * * *",

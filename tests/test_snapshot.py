@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from flows.settings import SNAPSHOT_DIR
-from flows.sources.base import Posting, Quarantined
-from flows.sources.snapshot import SnapshotSource
+from skillpulse.flows.settings import SNAPSHOT_DIR
+from skillpulse.flows.sources.base import Posting, Quarantined
+from skillpulse.flows.sources.snapshot import SnapshotSource
 
 
 @pytest.fixture(scope="module")

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from extractors.currency import to_usd
-from extractors.enrich import enrich
-from extractors.industry import (
+from skillpulse.extractors.currency import to_usd
+from skillpulse.extractors.enrich import enrich
+from skillpulse.extractors.industry import (
     GLASSDOOR_INDUSTRY,
     GLASSDOOR_SECTOR,
     INDUSTRIES,
@@ -29,13 +29,13 @@ from extractors.industry import (
     from_source,
     linkedin_industries,
 )
-from extractors.salary import HOURS_PER_YEAR, parse_pay
-from flows.settings import SNAPSHOT_DIR
-from flows.sources.ashby import AshbySource
-from flows.sources.base import Posting, Quarantined
-from flows.sources.config import SourceConfig
-from flows.sources.live import Listing, Unit
-from flows.sources.snapshot import (
+from skillpulse.extractors.salary import HOURS_PER_YEAR, parse_pay
+from skillpulse.flows.settings import SNAPSHOT_DIR
+from skillpulse.flows.sources.ashby import AshbySource
+from skillpulse.flows.sources.base import Posting, Quarantined
+from skillpulse.flows.sources.config import SourceConfig
+from skillpulse.flows.sources.live import Listing, Unit
+from skillpulse.flows.sources.snapshot import (
     GLASSDOOR_FILES,
     LINKEDIN_DATA_FILES,
     SnapshotSource,

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from reports.stats import (
+from skillpulse.reports.stats import (
     bootstrap,
     bootstrap_difference,
     lift,

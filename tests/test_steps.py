@@ -7,14 +7,14 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from extractors.skills import SkillExtractor
-from extractors.taxonomy import load_taxonomy
-from flows import enrich_step, steps
-from flows.settings import TAXONOMY_PATH
-from flows.sources.base import Posting
-from flows.sources.snapshot import SnapshotSource
-from flows.store import Store
-from reports.build import build_report
+from skillpulse.extractors.skills import SkillExtractor
+from skillpulse.extractors.taxonomy import load_taxonomy
+from skillpulse.flows import enrich_step, steps
+from skillpulse.flows.settings import TAXONOMY_PATH
+from skillpulse.flows.sources.base import Posting
+from skillpulse.flows.sources.snapshot import SnapshotSource
+from skillpulse.flows.store import Store
+from skillpulse.reports.build import build_report
 
 
 class ListSource:

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from flows.sources.base import Posting, Quarantined
-from flows.store import Store, decompress_payload
+from skillpulse.flows.sources.base import Posting, Quarantined
+from skillpulse.flows.store import Store, decompress_payload
 
 
 def make_posting(source_id: str = "1", description: str = "<p>Python and SQL</p>", **kw) -> Posting:

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from extractors.enrich import enrich, enrich_record, hn_company
-from extractors.industry import INDUSTRIES, classify_industry, company_map, from_text
-from extractors.location import parse_place, remote_mode
-from extractors.seniority import SENIORITIES, classify_seniority
-from flows.cli import app
+from skillpulse.extractors.enrich import enrich, enrich_record, hn_company
+from skillpulse.extractors.industry import INDUSTRIES, classify_industry, company_map, from_text
+from skillpulse.extractors.location import parse_place, remote_mode
+from skillpulse.extractors.seniority import SENIORITIES, classify_seniority
+from skillpulse.flows.cli import app
 
 OUTPUT_KEYS = {"id", "roles", "seniority", "salaries", "countries", "remote", "industry"}
 SALARY_KEYS = {"min", "max", "currency", "period", "annual_usd_min", "annual_usd_max", "provenance", "raw"}

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from extractors.dedupe import DedupeItem, duplicate_rate, find_duplicates, normalise
-from flows import enrich_step
-from flows.settings import SNAPSHOT_DIR
-from flows.sources.base import Posting
-from flows.sources.snapshot import GLASSDOOR_FILES, SnapshotSource, _glassdoor_company
-from flows.steps import collect
-from flows.store import Store
+from skillpulse.extractors.dedupe import DedupeItem, duplicate_rate, find_duplicates, normalise
+from skillpulse.flows import enrich_step
+from skillpulse.flows.settings import SNAPSHOT_DIR
+from skillpulse.flows.sources.base import Posting
+from skillpulse.flows.sources.snapshot import GLASSDOOR_FILES, SnapshotSource, _glassdoor_company
+from skillpulse.flows.steps import collect
+from skillpulse.flows.store import Store
 
 
 @pytest.fixture

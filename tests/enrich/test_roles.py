@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from extractors.roles import (
+from skillpulse.extractors.roles import (
     ROLE_FAMILIES,
     RolesError,
     classify_posting,
@@ -110,7 +110,7 @@ def test_hn_headers_and_role_lines(text: str, expected: list[str]) -> None:
 
 
 def test_hn_header_skips_part_counter_and_joins_continuation() -> None:
-    from extractors.roles import hn_header
+    from skillpulse.extractors.roles import hn_header
 
     assert hn_header("1/2\nLloyds Banking Group | Bristol, London | Full-time\nWe are").startswith("Lloyds")
     text = "Atomic Object | Senior Software Developer & Consultant\n| ONSITE | Full Time | Raleigh, NC\nhttps://x"

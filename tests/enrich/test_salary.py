@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors.currency import load_rates, rate_for, to_usd
-from extractors.salary import (
+from skillpulse.extractors.currency import load_rates, rate_for, to_usd
+from skillpulse.extractors.salary import (
     HOURS_PER_YEAR,
     MAX_ANNUAL_USD,
     MIN_ANNUAL_USD,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.skills import SkillExtractor
+from skillpulse.extractors.skills import SkillExtractor
 
 
 @pytest.fixture(scope="session")

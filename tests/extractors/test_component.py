@@ -7,7 +7,7 @@ from pathlib import Path
 
 import spacy
 
-from extractors.skills import DEFAULT_TAXONOMY, SPANS_KEY, SkillExtractor, doc_mentions
+from skillpulse.extractors.skills import DEFAULT_TAXONOMY, SPANS_KEY, SkillExtractor, doc_mentions
 
 SMALL = """
 skills:
@@ -140,7 +140,7 @@ def test_rollups_are_kept_apart_from_literal_skills(extractor: SkillExtractor):
 
 
 def test_html_to_text_handles_hn_entities_and_greenhouse_double_escaping():
-    from extractors.html import to_text
+    from skillpulse.extractors.html import to_text
 
     hn = "Acme | Remote<p>We use C&#x2F;C++ and Python&#x27;s ecosystem<p>Rust"
     assert to_text(hn) == "Acme | Remote\nWe use C/C++ and Python's ecosystem\nRust"
@@ -149,3 +149,28 @@ def test_html_to_text_handles_hn_entities_and_greenhouse_double_escaping():
     assert to_text(greenhouse) == "We use Go\n\nRust"
     assert to_text("<p>Write &lt;p&gt; tags</p>") == "Write <p> tags"
     assert to_text("R&D and AT&T", is_html=False) == "R&D and AT&T"
+
+
+def test_a_saved_pipeline_keeps_its_taxonomy_after_the_yaml_is_gone(tmp_path):
+    """nlp.to_disk stores the taxonomy with the component; spacy.load reads it back from there."""
+    import shutil
+
+    import spacy
+
+    from skillpulse.extractors.skills import DEFAULT_TAXONOMY, TAXONOMY_FILE
+
+    own = tmp_path / "own.yaml"
+    text = DEFAULT_TAXONOMY.read_text(encoding="utf-8")
+    marker = "\n  - id: pytorch\n"
+    assert marker in text
+    shutil.copy(DEFAULT_TAXONOMY, own)
+    nlp = spacy.blank("en")
+    nlp.add_pipe("skillpulse_skills", config={"taxonomy_path": str(own)})
+    nlp.to_disk(tmp_path / "pipeline")
+    assert (tmp_path / "pipeline" / "skillpulse_skills" / TAXONOMY_FILE).is_file()
+    own.unlink()
+    loaded = spacy.load(tmp_path / "pipeline")
+    doc = loaded("Python and PyTorch in production.")
+    found = {s.id_ for s in doc.spans["skills"]}
+    assert {"python", "pytorch"} <= found
+    assert loaded.get_pipe("skillpulse_skills").taxonomy.path.name == TAXONOMY_FILE

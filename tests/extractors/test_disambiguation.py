@@ -274,7 +274,7 @@ def test_one_form_counts_several_skills(skills_of, text: str, expected: set[str]
 
 
 def test_html_entities_never_hide_a_mention(skills_of):
-    from extractors.html import to_text
+    from skillpulse.extractors.html import to_text
 
     assert {"c", "cpp"} <= skills_of(to_text("<p>Experience with C&#x2F;C++</p><p>Rust</p>"))
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from extractors.evaluate import BAR_IDS, GoldPosting, Prediction, score, snippet
-from flows.cli import app
+from skillpulse.extractors.evaluate import BAR_IDS, GoldPosting, Prediction, score, snippet
+from skillpulse.flows.cli import app
 
 DEV_GOLD = Path(__file__).resolve().parents[3] / "shared" / "eval" / "dev_gold.jsonl"
 

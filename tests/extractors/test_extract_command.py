@@ -7,7 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from flows.cli import app
+from skillpulse.flows.cli import app
 
 runner = CliRunner()
 
@@ -97,7 +97,7 @@ def test_csv_missing_column_is_a_clear_error(tmp_path: Path):
 
 def test_streams_in_chunks(tmp_path: Path, monkeypatch):
     """The reader is consumed lazily: extraction starts before the whole input is read."""
-    from extractors.skills import SkillExtractor
+    from skillpulse.extractors.skills import SkillExtractor
 
     seen_chunks = []
     original = SkillExtractor.extract_many

@@ -10,10 +10,10 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from extractors.evaluate import GUIDELINE_IDS
-from extractors.skills import DEFAULT_TAXONOMY, SkillExtractor
-from extractors.taxonomy import SCHEMA_PATH, TaxonomyError, check_taxonomy, load_taxonomy
-from flows.cli import app
+from skillpulse.extractors.evaluate import GUIDELINE_IDS
+from skillpulse.extractors.skills import DEFAULT_TAXONOMY, SkillExtractor
+from skillpulse.extractors.taxonomy import SCHEMA_PATH, TaxonomyError, check_taxonomy, load_taxonomy
+from skillpulse.flows.cli import app
 
 GOOD = """\
 version: 2

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.skills import DEFAULT_TAXONOMY
-from extractors.taxonomy import load_taxonomy
+from skillpulse.extractors.skills import DEFAULT_TAXONOMY
+from skillpulse.extractors.taxonomy import load_taxonomy
 
 TAXONOMY = load_taxonomy(DEFAULT_TAXONOMY)
 MATCH = [

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flows.http import Runtime
-from flows.sources import LIVE_SOURCES
-from flows.sources.config import CollectConfig
-from flows.sources.runner import LiveResult, collect_source
-from flows.store import Store
+from skillpulse.flows.http import Runtime
+from skillpulse.flows.sources import LIVE_SOURCES
+from skillpulse.flows.sources.config import CollectConfig
+from skillpulse.flows.sources.runner import LiveResult, collect_source
+from skillpulse.flows.store import Store
 
 
 def collect(store: Store, config: CollectConfig, name: str, run_id: str = "run-1") -> LiveResult:

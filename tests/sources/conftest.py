@@ -12,8 +12,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from loopback_server import LoopbackServer, http_settings, install_job_apis, source_settings  # noqa: E402
 
-from flows.sources.config import CollectConfig, parse_config  # noqa: E402
-from flows.store import Store  # noqa: E402
+from skillpulse.flows.sources.config import CollectConfig, parse_config  # noqa: E402
+from skillpulse.flows.store import Store  # noqa: E402
 
 
 @pytest.fixture

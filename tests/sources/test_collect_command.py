@@ -6,8 +6,8 @@ import socket
 
 from typer.testing import CliRunner
 
-from flows.cli import app
-from flows.store import Store
+from skillpulse.flows.cli import app
+from skillpulse.flows.store import Store
 
 runner = CliRunner()
 
@@ -61,8 +61,8 @@ def test_collect_rejects_an_unknown_source(write_config, tmp_path):
 
 
 def test_pipeline_collect_live_task_uses_sources_yaml(write_config, tmp_path, monkeypatch):
-    from flows.pipeline import collect_live
-    from flows.sources.runner import close_runtimes
+    from skillpulse.flows.pipeline import collect_live
+    from skillpulse.flows.sources.runner import close_runtimes
 
     monkeypatch.setenv("SKILLPULSE_SOURCES", str(write_config()))
     db = str(tmp_path / "pipe.duckdb")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from loopback_server import LoopbackServer, Reply, Request, fixture_bytes
 
-from flows.http import FetchError, FetchSettings, HostPolicy, Runtime, retry_after_seconds
+from skillpulse.flows.http import FetchError, FetchSettings, HostPolicy, Runtime, retry_after_seconds
 
 GREENHOUSE = "greenhouse/board_luno_content_true.json.gz"
 

@@ -12,8 +12,8 @@ import pytest
 from collect_helpers import collect
 from loopback_server import Reply, fixture_bytes, source_settings
 
-from flows.sources.config import parse_config
-from flows.store import Store
+from skillpulse.flows.sources.config import parse_config
+from skillpulse.flows.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 NAMES = ["greenhouse", "lever", "ashby"]
@@ -31,7 +31,7 @@ def _snapshot(db: Path) -> tuple[set[tuple[str, str]], int, int, int]:
 
 def _child(config: Path, db: Path, home: Path) -> subprocess.Popen:
     env = {**os.environ, "SKILLPULSE_HOME": str(home), "PYTHONUNBUFFERED": "1"}
-    args = [sys.executable, "-m", "flows.cli", "collect", "--config", str(config), "--db", str(db)]
+    args = [sys.executable, "-m", "skillpulse.flows.cli", "collect", "--config", str(config), "--db", str(db)]
     args += ["--batch-size", "5"] + [a for n in NAMES for a in ("--source", n)]
     return subprocess.Popen(
         args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True

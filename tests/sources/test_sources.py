@@ -10,10 +10,10 @@ import pytest
 from collect_helpers import collect, rows
 from loopback_server import HN_ITEM, Reply, fixture_bytes, fixture_json
 
-from flows.http import Runtime
-from flows.sources import LIVE_SOURCES
-from flows.sources.config import SourceConfig
-from flows.sources.live import Listing, Unit
+from skillpulse.flows.http import Runtime
+from skillpulse.flows.sources import LIVE_SOURCES
+from skillpulse.flows.sources.config import SourceConfig
+from skillpulse.flows.sources.live import Listing, Unit
 
 
 def test_every_source_module_is_registered():
@@ -62,7 +62,7 @@ def test_greenhouse_pay_details_from_job_detail(store, make_config, server):
 
 
 def test_greenhouse_currency_range_metadata_is_kept_as_pay(tmp_path):
-    from flows.sources.greenhouse import GreenhouseSource
+    from skillpulse.flows.sources.greenhouse import GreenhouseSource
 
     record = fixture_json("greenhouse/job_mongodb_7335945.json.gz")
     with Runtime() as runtime:
@@ -230,7 +230,7 @@ def test_hn_falls_back_to_firebase(store, make_config, server):
 
 
 def test_hn_months_back_selects_threads(tmp_path, make_config):
-    from flows.sources.hn import HackerNewsSource
+    from skillpulse.flows.sources.hn import HackerNewsSource
 
     config = make_config()
     options = config.sources["hn"].options
@@ -290,8 +290,8 @@ def test_file_source_with_column_mapping(store, make_config, tmp_path, fmt):
 
 
 def test_since_skips_older_postings(store, make_config):
-    from flows.sources.greenhouse import GreenhouseSource
-    from flows.sources.runner import collect_source
+    from skillpulse.flows.sources.greenhouse import GreenhouseSource
+    from skillpulse.flows.sources.runner import collect_source
 
     config = make_config()
     with Runtime(config.http) as runtime:

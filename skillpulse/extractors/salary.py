@@ -1,0 +1,440 @@
+"""Salaries from structured pay fields and from posting text, annualised and converted to USD.
+
+Structured fields come first (they are what the employer or source stated as data); text is parsed only
+when no structured salary exists. Every salary keeps its provenance, stated currency and period and the
+raw string, so a reader can check it; a value that is implausible once annualised is returned with a
+``rejected`` reason instead of being silently kept or dropped.
+
+Conventions (issue 5): ``min``/``max`` are the amounts as stated, in the stated currency and period; a
+single figure gives min = max; "up to X" gives min None; "X+" gives max None; a range repeated in one
+posting is listed once; a figure in thousands with no period is yearly.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+from skillpulse.extractors.currency import CODES, SYMBOLS, currency_code_in, to_usd
+
+# Annualisation constants: a full-time year is 52 weeks of 5 days of 8 hours.
+HOURS_PER_YEAR = 2080
+DAYS_PER_YEAR = 260
+WEEKS_PER_YEAR = 52
+MONTHS_PER_YEAR = 12
+PER_YEAR = {"year": 1, "month": MONTHS_PER_YEAR, "week": WEEKS_PER_YEAR, "day": DAYS_PER_YEAR}
+PER_YEAR["hour"] = HOURS_PER_YEAR
+# Plausible full-time pay in USD a year; outside this a parse is far more likely wrong than the job.
+MIN_ANNUAL_USD = 5_000
+MAX_ANNUAL_USD = 2_000_000
+MAX_RANGE_RATIO = 6.0
+
+PROVENANCES = ("structured", "text", "estimate", "survey")
+OUTPUT_KEYS = ("min", "max", "currency", "period", "annual_usd_min", "annual_usd_max", "provenance", "raw")
+
+
+@dataclass
+class Salary:
+    min: float | None
+    max: float | None
+    currency: str | None
+    period: str
+    provenance: str
+    raw: str
+    annual_usd_min: float | None = None
+    annual_usd_max: float | None = None
+    rejected: str | None = None
+
+    def as_output(self) -> dict[str, Any]:
+        """The issue's output object (no ``rejected``: callers only output accepted salaries)."""
+        d = asdict(self)
+        return {k: d[k] for k in OUTPUT_KEYS}
+
+
+def _round(x: float | None) -> float | None:
+    if x is None:
+        return None
+    return round(x, 2) if x < 1000 else float(round(x))
+
+
+def finish(salary: Salary, on: date | None = None) -> Salary:
+    """Order, annualise and convert ``salary``; set ``rejected`` when it cannot be a full-time wage."""
+    s = salary
+    if s.min is not None and s.max is not None and s.min > s.max:
+        s.rejected = f"min {s.min:g} greater than max {s.max:g}"
+        return s
+    if s.min is None and s.max is None:
+        s.rejected = "no amount"
+        return s
+    if any(v is not None and v <= 0 for v in (s.min, s.max)):
+        s.rejected = "zero or negative amount (source's 'unknown')"
+        return s
+    factor = PER_YEAR.get(s.period)
+    if factor is None:
+        s.rejected = f"unknown period {s.period!r}"
+        return s
+    if s.currency is None:
+        s.rejected = "no currency"
+        return s
+    usd = [to_usd(v * factor, s.currency, on) if v is not None else None for v in (s.min, s.max)]
+    if s.currency and all(u is None for u, v in zip(usd, (s.min, s.max), strict=True) if v is not None):
+        s.rejected = f"no USD rate for {s.currency}"
+        return s
+    s.annual_usd_min, s.annual_usd_max = _round(usd[0]), _round(usd[1])
+    for u in usd:
+        if u is not None and not (MIN_ANNUAL_USD <= u <= MAX_ANNUAL_USD):
+            s.rejected = f"annualised {u:,.0f} USD outside plausible {MIN_ANNUAL_USD:,}-{MAX_ANNUAL_USD:,}"
+            return s
+    if s.min and s.max and s.max / s.min > MAX_RANGE_RATIO:
+        s.rejected = f"range {s.min:g}-{s.max:g} wider than {MAX_RANGE_RATIO:g}x"
+    return s
+
+
+# -- text ---------------------------------------------------------------------------------------------
+_SYM = "|".join(re.escape(s) for s in sorted(SYMBOLS, key=len, reverse=True))
+_CODE = "|".join(CODES)
+_CUR_PRE = rf"(?:(?:{_CODE})\s?\$?\s?|{_SYM})"
+_NUM = r"\d{1,3}(?:(?:,|\.|\u202f|\u00a0| )\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_MULT = r"\s?(?:k|K|thousand)\b"
+_BIG = r"\s?(?:m|mm|M|MM|million|b|bn|B|billion)\b"
+# "and" separates a range only after "between" (conditional group), else "$150k and $10k budget" is one.
+_SEP = r"(?:\s*(?:-|–|—|to|~)\s*|(?(between)\s+and\s+|(?!)))"
+_CUR_POST = rf"(?:\s?\(?(?:(?i:{_CODE})|{_SYM}|CHF)(?![a-z])\)?)"
+_CUR_CHARS = "$£€¥₹ "
+_LAKH = r"\s?(?:LPA|lpa|L|lakhs?|lacs?)\b"
+_AMOUNT = re.compile(
+    rf"(?P<between>(?i:between)\s+)?(?P<c1>{_CUR_PRE})?(?P<n1>{_NUM})(?P<k1>{_MULT})?(?P<big1>{_BIG})?(?P<post1>{_CUR_POST})?"
+    rf"(?:{_SEP}(?P<c2>{_CUR_PRE})?(?P<n2>{_NUM})(?P<k2>{_MULT})?(?P<big2>{_BIG})?)?"
+    rf"(?P<lakh>{_LAKH})?(?P<plus>\+(?!\s*\d)(?!\s*(?i:equity|bonus|benefits|stock|options|rsu)))?(?P<c3>{_CUR_POST})?",
+)
+_PERIOD_AFTER = re.compile(
+    r"^\s*(?:(?:base|gross|salary|usd|eur|gbp|cad|\(usd\)|brutto)\s*)?(?:/|per|an?|each|p\.?\s?)\s*"
+    r"(?P<p>hour|hr|h\b|day|week|wk|month|mo\b|mth|year|yr|y\b|annum|a\.?\b|annual)"
+    r"|^\s*(?P<w>hourly|daily|weekly|monthly|annually|yearly|annual|p\.?a\.?\b|pa\b|ph\b)",
+    re.IGNORECASE,
+)
+_PERIOD_BEFORE = re.compile(
+    r"(?P<w>hourly|daily|day|weekly|monthly|annual|yearly)\s*(?:rate|salary|pay|wage|compensation)?"
+    r"\s*(?:of|is|:|at)?\s*(?:between\s*|from\s*)?$",
+    re.IGNORECASE,
+)
+_PERIOD_WORD = {
+    "hour": "hour", "hr": "hour", "h": "hour", "hourly": "hour", "ph": "hour",
+    "day": "day", "daily": "day",
+    "week": "week", "wk": "week", "weekly": "week",
+    "month": "month", "mo": "month", "mth": "month", "monthly": "month",
+}  # fmt: skip
+_NOT_SALARY_BEFORE = re.compile(
+    r"(?:sign[- ]?on|signing|bonus(?:es)?|relocation|stipend|allowance|budget|raised?|funding|funded|"
+    r"revenue|valuation|\barr\b|series [a-e]|invest\w*|grant|credits?|equity (?:of|worth|grant)|401\(?k|"
+    r"reimburse\w*|worth|costs?|prize|award|spend|saved?|savings|fee|price|\bover\b|\bmore than\b)"
+    r"[ \t:~]{0,3}"
+    r"(?:(?:up to|of|about|around|roughly|approx\.?|~|in|at least|over)\s*)?$",
+    re.IGNORECASE,
+)
+_NOT_SALARY_AFTER = re.compile(
+    rf"^[ \t]*(?:(?:{_CODE})[ \t]*)?(?:in\s+|of\s+|annual\s+|yearly\s+|cash\s+|one[- ]time\s+)?"
+    r"(?:sign[- ]?on|signing|bonus|equity|stock|rsus?|options|relocation|stipend|budget|credits?|"
+    r"allowance|funding|revenue|arr\b|valuation|seed|series|in funding|raised|users|customers|"
+    r"gift|grant|prize|per (?:user|seat|customer|employee)|learning|education|home office|orders?\b|"
+    r"deals?\b|contracts? (?:value|worth)|investment|loan|purchase|spend|tons?\b|stars\b|downloads|"
+    r"signups|subscribers|members|followers|visitors|installs|developers|employees|companies|businesses)",
+    re.IGNORECASE,
+)
+# A figure with no currency ("120-150k") counts only before words that can follow a pay figure.
+_BARE_NEXT_WORDS = {
+    "base", "salary", "plus", "and", "to", "with", "equity", "per", "a", "an", "annually", "yearly", "annual",
+    "depending", "doe", "ote", "total", "tc", "gross", "net", "or", "for", "based", "range", "pa", "p",
+    "usd", "eur", "gbp", "cad", "chf", "aud", "dollars", "euros", "pounds", "year", "yr", "y", "brutto",
+    "bonus", "options", "stock", "benefits", "+", "negotiable", "dependent", "commensurate", "cash",
+}  # fmt: skip
+_NEXT_WORD = re.compile(r"^\+?[ \t]*([A-Za-z]+)")
+_UP_TO = re.compile(
+    r"(?:up[\s-]*to|upto|max(?:imum)?(?: of)?|as much as|(?:salary|pay|compensation)\s*:?\s*to)\s*$",
+    re.IGNORECASE,
+)
+_FROM = re.compile(r"(?:from|starting (?:at|from)|min(?:imum)?(?: of)?|at least)\s*$", re.IGNORECASE)
+_MIN_AFTER = re.compile(
+    r"^(?:\s*(?:minimum|min\b|or more|and up)|"
+    r"\+(?!\s*[$£€\d])(?!\s*(?:equity|bonus|benefits|stock|options|rsu)))",
+    re.IGNORECASE,
+)
+_PERK_AFTER = re.compile(
+    r"^(?:(?!\+|\bplus\b|\bwith\b|,|[$£€\d])[^.;|\n]){0,35}?"
+    r"\b(?:stipends?|budgets?|allowances?|reimburse\w*|credits?|gift|bonus(?:es)?|grants?)\b",
+    re.IGNORECASE,
+)
+_CONTEXT = re.compile(
+    r"salar|\bpay\b|paid|comp\b|compensation|\bbase\b|\bote\b|\brange\b|per annum|\bannual|"
+    r"\brate\b|\bwage|package|\btc\b|\+ ?equity|\bbenefits\b|\bdoe\b|/yr|per year|a year|annually",
+    re.IGNORECASE,
+)
+_PERCENT_AFTER = re.compile(r"^\s*%")
+
+
+def _number(text: str, has_k: bool) -> float:
+    t = text.replace("\u202f", "").replace("\u00a0", "").replace(" ", "")
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", t) and not has_k:
+        t = t.replace(".", "")  # European thousands: "70.000"
+    t = t.replace(",", "")
+    if t.count(".") > 1:
+        t = t.replace(".", "")
+    return float(t)
+
+
+def _currency(*symbols: str | None) -> str | None:
+    for s in symbols:
+        if not s:
+            continue
+        s = s.strip()
+        s = s.strip("() ")
+        if s in SYMBOLS or s.lower() in SYMBOLS:
+            return SYMBOLS.get(s) or SYMBOLS[s.lower()]
+        s = s.rstrip("$").strip().upper()
+        if s in CODES or s == "CHF":
+            return s
+    return None
+
+
+def _period_is_wage(after: str) -> bool:
+    """ "$40/hour ... bonus" is still a wage; only salary-like periods rescue a perk-looking figure."""
+    m = _PERIOD_AFTER.match(after)
+    return bool(m) and (m.group("p") or m.group("w") or "").lower() in ("hour", "hr", "h", "hourly", "ph")
+
+
+def _period(after: str, before: str) -> str | None:
+    m = _PERIOD_AFTER.match(after)
+    if m:
+        word = (m.group("p") or m.group("w") or "").lower().rstrip(".")
+        return _PERIOD_WORD.get(word, "year")
+    m = _PERIOD_BEFORE.search(before)
+    if m:
+        return _PERIOD_WORD.get(m.group("w").lower(), "year")
+    return None
+
+
+def parse_text(
+    text: str | None,
+    provenance: str = "text",
+    default_currency: str | None = None,
+    salary_field: bool = False,
+    on: date | None = None,
+) -> list[Salary]:
+    """Salaries stated in free text (a posting, or a source's free-text salary field).
+
+    ``salary_field`` says the whole string is about pay ("150-250k+ + equity (USD)"), so bare figures
+    with k count; in a posting body a figure needs a currency, or k and a pay word nearby.
+    """
+    if not text:
+        return []
+    text = str(text)[:200_000]
+    if salary_field and default_currency is None:
+        default_currency = currency_code_in(text)
+    out: list[Salary] = []
+    seen: set[tuple] = set()
+    for m in _AMOUNT.finditer(text):
+        if m.group("big1") or m.group("big2"):
+            continue  # millions: funding, revenue, users — never a salary here
+        start, end = m.start("c1") if m.group("c1") else m.start("n1"), m.end()
+        if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "#%.:/"):
+            continue  # part of a longer token (ids, versions, times, URLs)
+        after, before = text[end : end + 40], text[max(0, start - 40) : start]
+        if _PERCENT_AFTER.match(after) or re.match(r"^\s*[-–]\s*\d", after):
+            continue  # equity percentages; phone numbers and dates
+        c1, c2, c3, post1 = m.group("c1"), m.group("c2"), m.group("c3"), m.group("post1")
+        k1, k2 = bool(m.group("k1")), bool(m.group("k2"))
+        post = _currency(post1, c3)
+        currency = post if post and (c1 or "").strip() in ("$", "") else _currency(c1, c2, post1, c3)
+        has_k = k1 or k2
+        lakh = bool(m.group("lakh"))
+        if lakh:
+            currency, has_k = "INR", True  # "30-50 LPA": lakhs (100,000 rupees) per annum
+        if currency is None:
+            if salary_field:
+                if not (has_k or _number(m.group("n1"), k1) >= 1000 or _period(after, before)):
+                    continue
+            elif not (has_k and _CONTEXT.search(text[max(0, start - 80) : end + 40])):
+                continue
+            else:
+                nxt = _NEXT_WORD.match(after)
+                if nxt and nxt.group(1).lower() not in _BARE_NEXT_WORDS:
+                    continue  # "10k GitHub stars", "300k+ signups"
+            currency = default_currency or "USD"
+        if _NOT_SALARY_BEFORE.search(before) or _NOT_SALARY_AFTER.match(after):
+            continue
+        if re.match(r"401\s?\(?k", text[start:end].lstrip(_CUR_CHARS), re.IGNORECASE):
+            continue  # a US retirement plan, not pay
+        if not salary_field and _PERK_AFTER.match(after) and not _period_is_wage(after):
+            continue
+        n1 = _number(m.group("n1"), k1)
+        n2 = _number(m.group("n2"), k2) if m.group("n2") else None
+        if n2 is not None:
+            # "$168-252k" / "$110 - $140k": one k covers both figures.
+            if k2 and not k1 and n1 < 1000:
+                k1 = True
+            if k1 and not k2 and n2 < 1000:
+                k2 = True
+        unit = 100_000 if lakh else 1000
+        lo = n1 * unit if (k1 or lakh) else n1
+        hi = (n2 * unit if (k2 or lakh) else n2) if n2 is not None else None
+        period = _period(after, before)
+        if period is None:
+            if has_k or lo >= 10_000:
+                period = "year"
+            elif not salary_field:
+                continue  # "$50 gift card", "$5000 budget": no period, too small to be a yearly wage
+            else:
+                period = "year"
+                if lo < 1000:
+                    hi_b = hi if hi is not None else lo
+                    bare = finish(Salary(lo, hi_b, currency, period, provenance, text[start:end].strip()), on)
+                    if bare.rejected is None or bare.rejected.startswith("annualised"):
+                        bare.rejected = "figure under 1,000 with neither k nor a period: hourly or thousands?"
+                    out.append(bare)
+                    continue
+        m_after = _PERIOD_AFTER.match(after)
+        raw = text[start : end + (m_after.end() if m_after else 0)].strip()
+        if hi is None:
+            if _UP_TO.search(before):
+                lo, hi = None, lo
+            elif m.group("plus") or _FROM.search(before) or _MIN_AFTER.match(after):
+                hi = None
+            else:
+                hi = lo
+        key = (lo, hi, currency, period)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(finish(Salary(lo, hi, currency, period, provenance, raw), on))
+    return out
+
+
+# -- structured fields --------------------------------------------------------------------------------
+_GLASSDOOR = re.compile(
+    r"^\s*(?P<employer>Employer Provided Salary:)?\s*\$(?P<lo>[\d.]+)(?P<k1>K)?\s*-\s*\$(?P<hi>[\d.]+)"
+    r"(?P<k2>K)?\s*(?P<hour>Per Hour)?\s*\(?(?P<est>Glassdoor est\.|Employer est\.)?\)?\s*$",
+    re.IGNORECASE,
+)
+_INTERVALS = {
+    "per-year-salary": "year", "per-month-salary": "month", "per-week-salary": "week",
+    "per-day-wage": "day", "per-hour-wage": "hour",
+    "1 YEAR": "year", "1 MONTH": "month", "1 WEEK": "week", "1 DAY": "day", "1 HOUR": "hour",
+    "YEAR": "year", "MONTH": "month", "WEEK": "week", "DAY": "day", "HOUR": "hour",
+}  # fmt: skip
+
+
+def parse_glassdoor(value: str, on: date | None = None) -> list[Salary]:
+    """Glassdoor's "Salary Estimate": "$53K-$91K (Glassdoor est.)" is an estimate; employer figures are
+    structured."""
+    m = _GLASSDOOR.match(value or "")
+    if not m:
+        return [finish(Salary(None, None, "USD", "year", "estimate", value or "", rejected="unparsed"), on)]
+    lo = float(m.group("lo")) * (1000 if m.group("k1") else 1)
+    hi = float(m.group("hi")) * (1000 if m.group("k2") else 1)
+    employer = m.group("employer") or (m.group("est") or "").lower().startswith("employer")
+    provenance = "structured" if employer else "estimate"
+    period = "hour" if m.group("hour") else "year"
+    return [finish(Salary(lo, hi, "USD", period, provenance, value.strip()), on)]
+
+
+def _num(v: Any) -> float | None:
+    try:
+        return None if v is None or v == "" else float(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def _structured(lo: Any, hi: Any, currency: Any, period: str, raw: Any, on: date | None) -> Salary:
+    lo_f, hi_f = _num(lo), _num(hi)
+    if lo_f is not None and hi_f is None:
+        hi_f = lo_f
+    cur = str(currency).upper() if currency else None
+    return finish(Salary(lo_f, hi_f, cur, period, "structured", str(raw)), on)
+
+
+def parse_pay(pay: dict[str, Any] | None, on: date | None = None) -> list[Salary]:
+    """Structured pay as a source gave it: Greenhouse, Lever, Ashby, RemoteOK, schema.org, Glassdoor,
+    HN structured rows (their ``salary`` is free text an LLM copied from the comment: provenance text)."""
+    if not pay:
+        return []
+    out: list[Salary] = []
+    if pay.get("salary_estimate"):
+        out += parse_glassdoor(str(pay["salary_estimate"]), on)
+    if pay.get("salary") and isinstance(pay["salary"], str):
+        out += parse_text(pay["salary"], "text", salary_field=True, on=on)
+    for r in pay.get("pay_input_ranges") or []:  # Greenhouse, amounts in cents
+        lo, hi = _num(r.get("min_cents")), _num(r.get("max_cents"))
+        out.append(
+            _structured(
+                lo / 100 if lo is not None else None,
+                hi / 100 if hi is not None else None,
+                r.get("currency_type"),
+                "year",
+                r,
+                on,
+            )
+        )
+    for meta in pay.get("metadata") or []:  # Greenhouse custom fields of type currency_range
+        if meta.get("value_type") == "currency_range" and isinstance(meta.get("value"), dict):
+            v = meta["value"]
+            s = _structured(v.get("min_value"), v.get("max_value"), v.get("unit"), "year", meta, on)
+            if not (s.rejected or "").startswith("zero"):
+                out.append(s)
+    sr = pay.get("salaryRange")  # Lever
+    if isinstance(sr, dict):
+        period = _INTERVALS.get(sr.get("interval", ""), "unknown")
+        out.append(_structured(sr.get("min"), sr.get("max"), sr.get("currency"), period, sr, on))
+    # Ashby: the job's ``compensation`` object is the pay (live source and snapshot), or sits under a
+    # "compensation" key of a whole job record. Only the Salary summary component counts (not equity,
+    # bonus, commission). It spans the tiers that share its currency and interval (checked on the
+    # Oct 2025 boards); tiers in another currency (a Poland tier in PLN on a GBP posting) are left out.
+    comp = pay.get("compensation") if isinstance(pay.get("compensation"), dict) else pay
+    if isinstance(comp.get("summaryComponents"), list):
+        for c in comp.get("summaryComponents") or []:
+            if c.get("compensationType") == "Salary":
+                period = _INTERVALS.get(c.get("interval", ""), "unknown")
+                out.append(
+                    _structured(c.get("minValue"), c.get("maxValue"), c.get("currencyCode"), period, c, on)
+                )
+    if "salary_min" in pay or "salary_max" in pay:  # RemoteOK: USD a year, 0 = unknown
+        lo, hi = _num(pay.get("salary_min")) or None, _num(pay.get("salary_max")) or None
+        if lo or hi:
+            raw = {"salary_min": pay.get("salary_min"), "salary_max": pay.get("salary_max")}
+            out.append(_structured(lo, hi, "USD", "year", raw, on))
+    base = pay.get("baseSalary")  # schema.org JobPosting
+    if isinstance(base, dict):
+        value = base.get("value") if isinstance(base.get("value"), dict) else {}
+        lo = _num(value.get("minValue")) or _num(value.get("value"))
+        hi = _num(value.get("maxValue")) or _num(value.get("value"))
+        if lo or hi:
+            period = _INTERVALS.get(str(value.get("unitText", "")).upper(), "unknown")
+            out.append(_structured(lo, hi, base.get("currency") or None, period, base, on))
+    if pay.get("salary_in_usd") is not None:  # ai-jobs.net survey
+        usd = _num(pay["salary_in_usd"])
+        out.append(finish(Salary(usd, usd, "USD", "year", "survey", str(pay["salary_in_usd"])), on))
+    return _unique(out)
+
+
+def _unique(salaries: list[Salary]) -> list[Salary]:
+    seen, out = set(), []
+    for s in salaries:
+        key = (s.min, s.max, s.currency, s.period, s.provenance)
+        if key not in seen:
+            seen.add(key)
+            out.append(s)
+    return out
+
+
+def extract_salaries(
+    pay: dict[str, Any] | None,
+    text: str | None,
+    default_currency: str | None = None,
+    on: date | None = None,
+) -> list[Salary]:
+    """Structured pay first; the text only when structured fields gave no accepted salary."""
+    found = parse_pay(pay, on)
+    if any(s.rejected is None for s in found):
+        return found
+    return found + parse_text(text, "text", default_currency=default_currency or "USD", on=on)

@@ -1,0 +1,183 @@
+"""The ``skillpulse`` command. Heavy imports (Prefect, spaCy) happen inside commands, so ``--help`` is fast.
+
+Commands beyond ``run`` and ``serve`` live one per module in ``flows/commands/``; each exposes
+``register(app)`` and is picked up here, so adding a command is one file.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import pkgutil
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from skillpulse.flows import commands
+from skillpulse.flows.settings import (
+    TAXONOMY_PATH,
+    configure_prefect_env,
+    default_db_path,
+    default_reports_dir,
+)
+
+app = typer.Typer(
+    help=(
+        "skillpulse: test a career guide's claims about machine-learning engineers against real job "
+        "postings.\n\nStart with `skillpulse run --offline`: it loads the bundled snapshot of real postings "
+        "into a DuckDB file, finds skills, and writes a report under ./reports."
+    ),
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+)
+console = Console()
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help="DuckDB file to use (created if missing). Default: $SKILLPULSE_DB, else skillpulse.duckdb "
+        "in the user's data dir ($SKILLPULSE_HOME overrides that dir).",
+        show_default=False,
+    ),
+]
+OutOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--out",
+        help="Directory for reports; each run writes <out>/<date>/ and points <out>/latest at it "
+        "[default: reports/ in the data dir]",
+        show_default=False,
+    ),
+]
+OfflineOption = Annotated[
+    bool,
+    typer.Option(
+        "--offline/--live",
+        help="--offline uses only the bundled snapshot and stored data; --live also reads the live "
+        "sources, skipping (and reporting) any that cannot be reached.",
+    ),
+]
+LimitOption = Annotated[
+    int | None,
+    typer.Option(help="Read at most this many postings from each snapshot file: a quick trial run."),
+]
+TaxonomyOption = Annotated[Path, typer.Option("--taxonomy", help="Skills taxonomy YAML to extract with.")]
+
+
+def _check_taxonomy(path: Path) -> None:
+    from skillpulse.extractors.taxonomy import TaxonomyError, load_taxonomy
+
+    try:
+        load_taxonomy(path)
+    except (TaxonomyError, OSError) as exc:
+        console.print(f"[red]The skills taxonomy cannot be used:[/red] {exc}")
+        console.print(
+            "Fix the entry named above (`skillpulse taxonomy check` lists every problem), then re-run."
+        )
+        raise typer.Exit(2) from exc
+
+
+@app.command()
+def run(
+    db: DbOption = None,
+    out: OutOption = None,
+    offline: OfflineOption = False,
+    limit: LimitOption = None,
+    taxonomy: TaxonomyOption = TAXONOMY_PATH,
+) -> None:
+    """Run the whole pipeline once (collect → extract → enrich → report) and print where the report is.
+
+    Runs locally: Prefect starts a temporary server in this process, nothing to set up. The first run on
+    the full snapshot takes a few minutes; later runs only process what changed.
+    """
+    _check_taxonomy(taxonomy)
+    configure_prefect_env()
+    from skillpulse.flows.pipeline import pipeline
+
+    db_path = db or default_db_path()
+    started = time.perf_counter()
+    out = out or default_reports_dir()
+    console.print(f"skillpulse: store [bold]{db_path}[/bold], reports under [bold]{out}[/bold]")
+    summary = pipeline(
+        db_path=str(db_path), out_dir=str(out), offline=offline, limit=limit, taxonomy_path=str(taxonomy)
+    )
+    _print_summary(summary, time.perf_counter() - started)
+
+
+def _print_summary(summary: dict, seconds: float) -> None:
+    table = Table(title="skillpulse run", show_header=True)
+    for column in ("source", "new", "changed", "unchanged", "quarantined", "status"):
+        table.add_column(column, justify="left" if column in ("source", "status") else "right")
+    for c in summary["collected"]:
+        table.add_row(
+            c["source"],
+            str(c["new"]),
+            str(c["changed"]),
+            str(c["unchanged"]),
+            str(c["quarantined"]),
+            f"[red]skipped: {c['error']}[/red]" if c.get("error") else "ok",
+        )
+    console.print(table)
+    ex = summary["extracted"]
+    console.print(
+        f"Postings read: [bold]{summary['postings_read']}[/bold] · newly extracted: "
+        f"[bold]{ex['extracted']}[/bold] ({ex['mentions']} skill mentions) · took {seconds:.0f} s"
+    )
+    console.print(f"Report: [bold green]{summary['report']}[/bold green]")
+
+
+@app.command()
+def serve(
+    cron: Annotated[
+        str, typer.Option(help="When to run, as a cron expression (default: daily at 06:00).")
+    ] = ("0 6 * * *"),
+    db: DbOption = None,
+    out: OutOption = None,
+    offline: OfflineOption = False,
+    limit: LimitOption = None,
+    port: Annotated[
+        int, typer.Option(help="Loopback port for the Prefect server this command starts.")
+    ] = 4200,
+    name: Annotated[str, typer.Option(help="Deployment name shown in the Prefect UI.")] = "scheduled",
+) -> None:
+    """Run the pipeline on a schedule: start a Prefect server on loopback (or reuse $PREFECT_API_URL)
+    and serve the pipeline as a deployment with a cron schedule. Ctrl-C stops both.
+
+    Open the printed UI address to watch runs. Scheduling needs a real server: the temporary one that
+    `skillpulse run` uses schedules nothing.
+    """
+    from skillpulse.flows.serve import serve_pipeline
+
+    _check_taxonomy(TAXONOMY_PATH)
+    serve_pipeline(
+        cron=cron,
+        db_path=str(db or default_db_path()),
+        out_dir=str((out or default_reports_dir()).resolve()),
+        offline=offline,
+        limit=limit,
+        port=port,
+        name=name,
+        console=console,
+    )
+
+
+def _register_commands() -> None:
+    for module in pkgutil.iter_modules(commands.__path__):
+        importlib.import_module(f"{commands.__name__}.{module.name}").register(app)
+
+
+_register_commands()
+
+
+def main() -> None:
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    app()
+
+
+if __name__ == "__main__":
+    main()

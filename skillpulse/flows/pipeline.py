@@ -1,0 +1,137 @@
+"""The ``pipeline`` flow: collect → extract → enrich → report, each a Prefect task over plain steps.
+
+Tasks open their own store connection, so each can be retried alone; the work is in ``flows.steps`` and
+``reports.build``, which know nothing about Prefect.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.runtime import flow_run
+
+from skillpulse.extractors.skills import SkillExtractor
+from skillpulse.extractors.taxonomy import load_taxonomy
+from skillpulse.flows import enrich_step, steps
+from skillpulse.flows.progress import progress_bar
+from skillpulse.flows.settings import TAXONOMY_PATH
+from skillpulse.flows.sources import LIVE_SOURCES
+from skillpulse.flows.sources.snapshot import SnapshotSource
+from skillpulse.flows.store import Store
+from skillpulse.reports.build import build_report
+
+
+@task(name="collect-snapshot")
+def collect_snapshot(db_path: str, run_id: str, limit: int | None = None) -> dict[str, Any]:
+    source = SnapshotSource(limit=limit)
+    with Store(db_path) as store, progress_bar("collect snapshot") as advance:
+        result = steps.collect(store, source, run_id, advance)
+        survey_rows = steps.load_survey(store, source.survey())
+    if result.error:
+        raise RuntimeError(f"the bundled snapshot could not be read: {result.error}")
+    return {**result.as_dict(), "survey_rows": survey_rows}
+
+
+def enabled_live_sources() -> list[str]:
+    """Registered live sources that sources.yaml ($SKILLPULSE_SOURCES overrides it) switches on."""
+    from skillpulse.flows.sources.config import load_config
+
+    config = load_config(os.environ.get("SKILLPULSE_SOURCES"))
+    return [name for name in LIVE_SOURCES if config.source(name).enabled]
+
+
+@task(name="collect-live")
+def collect_live(db_path: str, run_id: str, name: str) -> dict[str, Any]:
+    """One live source from sources.yaml ($SKILLPULSE_SOURCES overrides the path); its failure is
+    reported in the summary and the run goes on. All sources of a run share one HTTP client."""
+    from skillpulse.flows.sources.config import load_config
+    from skillpulse.flows.sources.runner import build_source, collect_source, runtime_for_run
+
+    config = load_config(os.environ.get("SKILLPULSE_SOURCES"))
+    if not config.source(name).enabled:
+        return {"source": name, "new": 0, "changed": 0, "unchanged": 0, "quarantined": 0, "error": None}
+    runtime = runtime_for_run(run_id, config.http)
+    with Store(db_path) as store, progress_bar(f"collect {name}") as advance:
+        source = build_source(name, config, runtime)
+        return collect_source(store, source, run_id, advance, batch_size=config.batch_size).as_dict()
+
+
+@task(name="extract-skills")
+def extract_skills(db_path: str, taxonomy_path: str) -> dict[str, Any]:
+    extractor = SkillExtractor(taxonomy_path)
+    with Store(db_path) as store:
+        pending = len(steps.pending_extraction(store, extractor.version))
+        with progress_bar("extract skills", total=pending) as advance:
+            result = steps.extract(store, extractor, advance)
+    return {**result, "extractor_version": extractor.version}
+
+
+@task(name="enrich")
+def enrich(db_path: str) -> dict[str, Any]:
+    with Store(db_path) as store:
+        enrich_step.ensure_schema(store)
+        with progress_bar("enrich", total=len(enrich_step.pending(store))) as advance:
+            return enrich_step.enrich(store, advance)
+
+
+@task(name="report")
+def report(db_path: str, out_dir: str, taxonomy_path: str, extractor_version: str, summary: dict) -> str:
+    with Store(db_path) as store:
+        summary = {**summary, "postings_total": store.count("postings")}
+        paths = build_report(
+            store.con,
+            load_taxonomy(taxonomy_path),
+            extractor_version,
+            enrich_step.ENRICHER_VERSION,
+            Path(out_dir),
+            run_date=date.today(),
+            summary=summary,
+        )
+    create_markdown_artifact(
+        key="skillpulse-verdicts",
+        markdown=f"# skillpulse verdicts\n\n{paths.verdict_table}\n\nReport: `{paths.html}`",
+        description="Each claim of the guide with its verdict on this run's postings",
+    )
+    return str(paths.html)
+
+
+@flow(name="skillpulse-pipeline", log_prints=True)
+def pipeline(
+    db_path: str,
+    out_dir: str = "reports",
+    offline: bool = True,
+    limit: int | None = None,
+    taxonomy_path: str = str(TAXONOMY_PATH),
+) -> dict[str, Any]:
+    """Collect postings, extract skills, enrich, and write the report; returns the run's summary."""
+    logger = get_run_logger()
+    load_taxonomy(taxonomy_path)  # refuse a broken taxonomy before any work is done
+    run_id = str(flow_run.get_id() or uuid.uuid4())
+    with Store(db_path) as store:
+        store.start_run(run_id)
+    collected = [collect_snapshot(db_path, run_id, limit)]
+    if not offline:
+        for name in enabled_live_sources():
+            collected.append(collect_live(db_path, run_id, name))
+    for c in collected:
+        if c.get("error"):
+            logger.warning("source %s skipped: %s", c["source"], c["error"])
+    extracted = extract_skills(db_path, taxonomy_path)
+    enriched = enrich(db_path)
+    summary: dict[str, Any] = {
+        "run_id": run_id,
+        "postings_read": sum(c["new"] + c["changed"] + c["unchanged"] for c in collected),
+        "collected": collected,
+        "extracted": extracted,
+        "enriched": enriched,
+    }
+    summary["report"] = report(db_path, out_dir, taxonomy_path, extracted["extractor_version"], summary)
+    with Store(db_path) as store:
+        store.finish_run(run_id, "completed", summary)
+    return summary

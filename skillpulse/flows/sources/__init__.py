@@ -1,0 +1,46 @@
+"""Source registry: the snapshot, plus every live source module that registers itself here.
+
+A live source factory is called as ``factory(config: SourceConfig, runtime: Runtime, since=None)``;
+adding a source is one package under ``flows/sources/`` that uses :func:`register_live_source` and is
+named in ``LIVE_SOURCE_MODULES``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+
+from skillpulse.flows.sources.base import Posting, PostingError, Quarantined, Source
+
+LIVE_SOURCES: dict[str, Callable[..., Source]] = {}
+LIVE_SOURCE_MODULES = (
+    "greenhouse",
+    "lever",
+    "ashby",
+    "smartrecruiters",
+    "workable",
+    "remoteok",
+    "remotive",
+    "arbeitnow",
+    "themuse",
+    "hn",
+    "jsonld",
+    "file",
+)
+
+
+def register_live_source(name: str) -> Callable[[Callable[..., Source]], Callable[..., Source]]:
+    """Decorator for a live source factory; adding a source is one module that uses it."""
+
+    def decorate(factory: Callable[..., Source]) -> Callable[..., Source]:
+        LIVE_SOURCES[name] = factory
+        return factory
+
+    return decorate
+
+
+for _module in LIVE_SOURCE_MODULES:
+    importlib.import_module(f"{__name__}.{_module}")
+
+
+__all__ = ["LIVE_SOURCES", "Posting", "PostingError", "Quarantined", "Source", "register_live_source"]

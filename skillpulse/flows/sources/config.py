@@ -1,0 +1,98 @@
+"""``sources.yaml``: which live sources to collect, from where, and how politely.
+
+Each source entry may set ``enabled``, ``base_url`` (EU hosts, mirrors, tests), ``concurrency`` and
+``min_interval`` (seconds between requests to its host); everything else is the source's own options
+(boards, months back, ...). The ``http`` section sets the fetcher's knobs, including the contact that
+goes into our User-Agent.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from skillpulse.flows.http import FetchSettings, HostPolicy
+from skillpulse.flows.settings import PROJECT_ROOT, data_dir
+
+DEFAULT_CONFIG_PATH = PROJECT_ROOT / "sources.yaml"
+_COMMON_KEYS = {"enabled", "base_url", "concurrency", "min_interval"}
+
+
+@dataclass
+class SourceConfig:
+    name: str
+    enabled: bool = True
+    base_url: str | None = None
+    concurrency: int | None = None
+    min_interval: float | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.options.get(key, default)
+
+    def as_list(self, key: str) -> list[Any]:
+        value = self.options.get(key) or []
+        return list(value) if isinstance(value, list | tuple) else [value]
+
+
+@dataclass
+class CollectConfig:
+    http: FetchSettings
+    sources: dict[str, SourceConfig]
+    batch_size: int = 500
+
+    def source(self, name: str) -> SourceConfig:
+        return self.sources.get(name) or SourceConfig(name, enabled=False)
+
+
+def _fetch_settings(raw: dict[str, Any]) -> FetchSettings:
+    known = {f.name for f in fields(FetchSettings)}
+    values = {k: v for k, v in raw.items() if k in known and k not in ("default_policy", "cache_path")}
+    settings = FetchSettings(**values)
+    if "concurrency" in raw or "min_interval" in raw:
+        settings.default_policy = HostPolicy(
+            int(raw.get("concurrency", settings.default_policy.concurrency)),
+            float(raw.get("min_interval", settings.default_policy.min_interval)),
+        )
+    cache = raw.get("cache_path", "default")
+    if cache in (None, False, "none", "off"):
+        settings.cache_path = None
+    elif cache == "default":
+        settings.cache_path = data_dir() / "http_cache.sqlite"
+    else:
+        settings.cache_path = Path(cache)
+    settings.contact = os.environ.get("SKILLPULSE_CONTACT", settings.contact)
+    return settings
+
+
+def parse_config(raw: dict[str, Any] | None) -> CollectConfig:
+    raw = raw or {}
+    sources: dict[str, SourceConfig] = {}
+    for name, entry in (raw.get("sources") or {}).items():
+        entry = dict(entry or {})
+        sources[name] = SourceConfig(
+            name=name,
+            enabled=bool(entry.get("enabled", True)),
+            base_url=entry.get("base_url"),
+            concurrency=entry.get("concurrency"),
+            min_interval=entry.get("min_interval"),
+            options={k: v for k, v in entry.items() if k not in _COMMON_KEYS},
+        )
+    return CollectConfig(
+        http=_fetch_settings(dict(raw.get("http") or {})),
+        sources=sources,
+        batch_size=int(raw.get("batch_size", 500)),
+    )
+
+
+def load_config(path: Path | str | None = None) -> CollectConfig:
+    """Read ``sources.yaml`` (the shipped one unless ``path``); a missing file means no live sources."""
+    path = Path(path) if path else DEFAULT_CONFIG_PATH
+    if not path.exists():
+        return parse_config({})
+    with path.open(encoding="utf-8") as fh:
+        return parse_config(yaml.safe_load(fh))

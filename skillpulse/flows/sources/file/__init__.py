@@ -1,0 +1,110 @@
+"""A CSV / JSONL / Parquet file of postings, read through a column mapping (``columns:`` in sources.yaml).
+
+Options: ``path`` (one or a list), ``format`` (else from the suffix, ``.gz`` allowed), ``columns``
+(posting field → column; ``pay`` may list several columns), ``source_name`` (default ``file``) and
+``html`` (whether descriptions are HTML; default true).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from skillpulse.flows.http import Fetcher
+from skillpulse.flows.sources import register_live_source
+from skillpulse.flows.sources.base import Posting
+from skillpulse.flows.sources.file import settings
+from skillpulse.flows.sources.live import (
+    Listing,
+    LiveSource,
+    SchemaError,
+    Unit,
+    clean_locations,
+    parse_time,
+    require,
+)
+
+
+def file_format(path: Path, declared: str | None) -> str:
+    if declared:
+        return declared
+    suffixes = [s for s in path.suffixes if s != ".gz"]
+    fmt = settings.FORMATS.get(suffixes[-1].lower()) if suffixes else None
+    if fmt is None:
+        raise SchemaError(f"{path}: cannot tell the format; set format: csv|jsonl|parquet")
+    return fmt
+
+
+def read_rows(path: Path, fmt: str) -> list[dict[str, Any]]:
+    if fmt == "csv":
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    elif fmt == "jsonl":
+        frame = pd.read_json(path, lines=True, dtype=False)
+    elif fmt == "parquet":
+        frame = pd.read_parquet(path)
+    else:
+        raise SchemaError(f"unknown format {fmt!r}")
+    rows = frame.to_dict(orient="records")
+    return [{k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()} for r in rows]
+
+
+def _flag(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower() if value is not None else ""
+    return True if text in settings.TRUE else False if text in settings.FALSE else None
+
+
+@register_live_source("file")
+class FileSource(LiveSource):
+    name = "file"
+
+    def units(self) -> list[Unit]:
+        return [Unit(f"file:{p}", params={"path": str(p)}) for p in self.config.as_list("path")]
+
+    async def download(self, fetcher: Fetcher, unit: Unit) -> Listing:
+        path = Path(unit.params["path"]).expanduser()
+        fmt = file_format(path, self.config.get("format"))
+        rows = await asyncio.to_thread(read_rows, path, fmt)
+        columns = {**settings.DEFAULT_COLUMNS, **(self.config.get("columns") or {})}
+        if columns["source_id"] not in (rows[0] if rows else {columns["source_id"]: None}):
+            raise SchemaError(f"{path}: no id column {columns['source_id']!r}; map one under columns:")
+        return Listing(rows, context={"columns": columns, "path": str(path)})
+
+    def record_id(self, record: Any) -> str | None:
+        return None  # the mapping lives in the listing; ids are read in normalise
+
+    def normalise(self, unit: Unit, record: dict[str, Any], listing: Listing) -> Posting:
+        columns: dict[str, Any] = listing.context["columns"]
+
+        def col(field: str) -> Any:
+            name = columns.get(field)
+            return record.get(name) if isinstance(name, str) else None
+
+        mapped = {"source_id": col("source_id"), "title": col("title"), "description": col("description")}
+        require(mapped, "source_id")
+        if not (mapped["title"] or mapped["description"]):
+            raise ValueError("row has neither a title nor a description")
+        pay_cols = columns.get("pay") or []
+        pay = {c: record.get(c) for c in ([pay_cols] if isinstance(pay_cols, str) else pay_cols)}
+        description = mapped["description"]
+        return Posting(
+            source=str(self.config.get("source_name", "file")),
+            source_id=str(mapped["source_id"]),
+            title=mapped["title"] or None,
+            company=col("company") or None,
+            description=description or None,
+            description_is_html=bool(self.config.get("html", True)),
+            raw=record,
+            url=col("url") or None,
+            locations=clean_locations(col("location")),
+            remote=_flag(col("remote")),
+            posted_at=parse_time(col("posted_at")),
+            pay={k: v for k, v in pay.items() if v not in (None, "")} or None,
+            text_kind="full" if description else "structured",
+            attributes={"file": listing.context["path"]},
+        )

@@ -1,0 +1,83 @@
+"""Greenhouse boards: ``content`` is entity-escaped HTML (unescaped once); pay is in cents."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+from typing import Any
+
+from skillpulse.flows.http import Fetcher, FetchError
+from skillpulse.flows.sources import register_live_source
+from skillpulse.flows.sources.base import Posting
+from skillpulse.flows.sources.greenhouse import settings
+from skillpulse.flows.sources.live import (
+    Listing,
+    LiveSource,
+    SchemaError,
+    Unit,
+    clean_locations,
+    parse_time,
+    require,
+)
+
+
+@register_live_source("greenhouse")
+class GreenhouseSource(LiveSource):
+    name = "greenhouse"
+    default_base_url = settings.BASE_URL
+    policy = settings.POLICY
+
+    def units(self) -> list[Unit]:
+        return [Unit(f"greenhouse:{token}", scope=str(token)) for token in self.config.as_list("boards")]
+
+    async def download(self, fetcher: Fetcher, unit: Unit) -> Listing:
+        url = f"{self.base_url}/{settings.JOBS_PATH.format(token=unit.scope)}"
+        data, not_modified = await self.get_json(fetcher, url, params=settings.QUERY)
+        if not isinstance(data, dict) or not isinstance(data.get("jobs"), list):
+            raise SchemaError(f"{url}: expected an object with a 'jobs' list")
+        jobs = data["jobs"]
+        if self.config.get("pay_details", False):
+            pays = await asyncio.gather(*(self._pay(fetcher, unit, job) for job in jobs))
+            jobs = [
+                {**job, "pay_input_ranges": pay} if pay else job for job, pay in zip(jobs, pays, strict=True)
+            ]
+        return Listing(jobs, not_modified=not_modified)
+
+    async def _pay(self, fetcher: Fetcher, unit: Unit, job: dict[str, Any]) -> list[dict[str, Any]] | None:
+        """A job's ``pay_input_ranges`` from its detail; a failed detail costs the pay, not the posting."""
+        url = f"{self.base_url}/{settings.JOB_PATH.format(token=unit.scope, id=job.get('id'))}"
+        try:
+            detail, _ = await self.get_json(fetcher, url, params=settings.PAY_QUERY)
+        except FetchError:
+            return None
+        return (detail.get("pay_input_ranges") or None) if isinstance(detail, dict) else None
+
+    def normalise(self, unit: Unit, record: dict[str, Any], listing: Listing) -> Posting:
+        require(record, "id", "title")
+        location = (record.get("location") or {}).get("name")
+        content = record.get("content")
+        pay = record.get("pay_input_ranges") or [
+            m
+            for m in record.get("metadata") or []
+            if m.get("value_type") == "currency_range" and m.get("value")
+        ]
+        return Posting(
+            source=self.name,
+            source_id=str(record["id"]),
+            title=record["title"],
+            company=record.get("company_name") or unit.scope,
+            description=html.unescape(content) if content else None,
+            raw=record,
+            url=record.get("absolute_url"),
+            locations=clean_locations(location),
+            remote=True if location and "remote" in location.lower() else None,
+            posted_at=parse_time(record.get("first_published") or record.get("updated_at")),
+            pay={"pay_input_ranges": pay}
+            if record.get("pay_input_ranges")
+            else ({"metadata": pay} if pay else None),
+            text_kind="full" if content else "structured",
+            attributes={
+                "departments": [d.get("name") for d in record.get("departments") or []],
+                "updated_at": record.get("updated_at"),
+            },
+        )

@@ -1,0 +1,80 @@
+"""Lever sites: description HTML plus its lists; ``salaryRange`` as given; ``createdAt`` in ms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from skillpulse.flows.http import Fetcher
+from skillpulse.flows.sources import register_live_source
+from skillpulse.flows.sources.base import Posting
+from skillpulse.flows.sources.lever import settings
+from skillpulse.flows.sources.live import (
+    Listing,
+    LiveSource,
+    SchemaError,
+    Unit,
+    clean_locations,
+    parse_time,
+    require,
+)
+
+REMOTE = {"remote": True, "hybrid": False, "on-site": False, "onsite": False}
+
+
+def description_html(record: dict[str, Any]) -> str:
+    """Lever splits a posting into the description, titled lists and a closing section: join them."""
+    parts = [record.get("description") or ""]
+    for section in record.get("lists") or []:
+        parts.append(f"<h3>{section.get('text') or ''}</h3><ul>{section.get('content') or ''}</ul>")
+    parts.append(record.get("additional") or "")
+    return "\n".join(p for p in parts if p)
+
+
+@register_live_source("lever")
+class LeverSource(LiveSource):
+    name = "lever"
+    default_base_url = settings.BASE_URL
+    policy = settings.POLICY
+
+    def units(self) -> list[Unit]:
+        return [Unit(f"lever:{site}", scope=str(site)) for site in self.config.as_list("sites")]
+
+    async def download(self, fetcher: Fetcher, unit: Unit) -> Listing:
+        size = int(self.config.get("page_size", settings.PAGE_SIZE))
+        records: list[Any] = []
+        all_cached = True
+        for page in range(int(self.config.get("max_pages", settings.MAX_PAGES))):
+            params = {"mode": "json", "skip": page * size, "limit": size}
+            data, not_modified = await self.get_json(fetcher, f"{self.base_url}/{unit.scope}", params=params)
+            if not isinstance(data, list):
+                raise SchemaError(f"lever {unit.scope}: expected a JSON array of postings")
+            records.extend(data)
+            all_cached &= not_modified
+            if len(data) < size:
+                return Listing(records, complete=True, not_modified=all_cached)
+        return Listing(records, complete=False, not_modified=all_cached)
+
+    def normalise(self, unit: Unit, record: dict[str, Any], listing: Listing) -> Posting:
+        require(record, "id", "text")
+        categories = record.get("categories") or {}
+        workplace = (record.get("workplaceType") or "").lower()
+        return Posting(
+            source=self.name,
+            source_id=str(record["id"]),
+            title=record["text"],
+            company=self.config.get("companies", {}).get(unit.scope) or unit.scope,
+            description=description_html(record),
+            raw=record,
+            url=record.get("hostedUrl"),
+            locations=clean_locations(categories.get("allLocations") or categories.get("location")),
+            remote=REMOTE.get(workplace),
+            posted_at=parse_time(record.get("createdAt")),
+            pay=record.get("salaryRange"),
+            attributes={
+                "team": categories.get("team"),
+                "department": categories.get("department"),
+                "commitment": categories.get("commitment"),
+                "country": record.get("country"),
+                "workplace_type": record.get("workplaceType"),
+            },
+        )

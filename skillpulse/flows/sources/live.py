@@ -1,0 +1,179 @@
+"""What every live source shares: units of work (a board, a month), a report, and the collect loop.
+
+A live source splits its work into units (one board, one HN month), downloads each through the shared
+:class:`~flows.http.Runtime`, and normalises records one by one. A unit that fails is reported and the
+others carry on; a record that fails validation becomes a :class:`Quarantined`. Only a unit whose whole
+listing was freshly downloaded (not a 304, not cut short) may close the postings it no longer lists.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from skillpulse.flows.http import Fetcher, FetchError, HostPolicy, Runtime
+from skillpulse.flows.sources.base import Posting, PostingError, Quarantined, parse_time  # noqa: F401 - sources import it here
+from skillpulse.flows.sources.config import SourceConfig
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One independently fetched piece of a source; ``scope`` names the listing it completes (or None)."""
+
+    key: str
+    scope: str | None = None
+    params: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass
+class Listing:
+    """What a unit's download produced: the records, and whether they are the whole listing."""
+
+    records: list[Any]
+    complete: bool = True
+    not_modified: bool = False
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class SourceReport:
+    fetched: int = 0
+    failures: list[str] = field(default_factory=list)
+    failure_kinds: list[str] = field(default_factory=list)
+    complete: dict[str, set[str]] = field(default_factory=dict)
+    not_modified: int = 0
+
+
+class SchemaError(ValueError):
+    """A listing whose shape is not what the API documents: the unit fails, earlier data stays."""
+
+
+def error_kind(error: BaseException) -> str:
+    if isinstance(error, FetchError):
+        return error.kind
+    return "schema" if isinstance(error, SchemaError) else "error"
+
+
+def describe(error: BaseException) -> str:
+    return str(error) if isinstance(error, FetchError) else f"{type(error).__name__}: {error}"
+
+
+class LiveSource:
+    """Base class: subclasses set ``name``, ``default_base_url``, ``policy`` and the three hooks."""
+
+    name = "live"
+    default_base_url = ""
+    policy = HostPolicy()
+    rate_headers = False
+
+    def __init__(self, config: SourceConfig, runtime: Runtime, since: date | datetime | None = None) -> None:
+        self.config = config
+        self.runtime = runtime
+        self.base_url = (config.base_url or self.default_base_url).rstrip("/")
+        self.since = _as_datetime(since)
+        self.report = SourceReport()
+        self.host_policy = HostPolicy(
+            concurrency=config.concurrency or self.policy.concurrency,
+            min_interval=self.policy.min_interval if config.min_interval is None else config.min_interval,
+        )
+
+    # -- hooks ---------------------------------------------------------------------------------------
+    def units(self) -> list[Unit]:
+        raise NotImplementedError
+
+    async def download(self, fetcher: Fetcher, unit: Unit) -> Listing:
+        raise NotImplementedError
+
+    def normalise(self, unit: Unit, record: Any, listing: Listing) -> Posting | None:
+        raise NotImplementedError
+
+    def record_id(self, record: Any) -> str | None:
+        value = record.get("id") if isinstance(record, dict) else None
+        return None if value is None else str(value)
+
+    # -- shared --------------------------------------------------------------------------------------
+    async def get_json(self, fetcher: Fetcher, url: str, **kwargs: Any) -> tuple[Any, bool]:
+        """GET and decode JSON through this source's host policy; returns ``(data, not_modified)``."""
+        response = await fetcher.get(url, policy=self.host_policy, rate_headers=self.rate_headers, **kwargs)
+        return response.json(), response.not_modified
+
+    def fail(self, key: str, error: BaseException) -> None:
+        self.report.failures.append(f"{key}: {describe(error)}")
+        self.report.failure_kinds.append(error_kind(error))
+
+    def fetch(self) -> Iterator[Posting | Quarantined]:
+        self.report = SourceReport()
+        jobs = [(unit, _bind(self.download, unit)) for unit in self.units()]
+        for unit, listing, error in self.runtime.as_completed(jobs):
+            if error is not None or listing is None:
+                self.fail(unit.key, error or RuntimeError("no result"))
+                continue
+            yield from self._normalise_all(unit, listing)
+
+    def _normalise_all(self, unit: Unit, listing: Listing) -> Iterator[Posting | Quarantined]:
+        self.report.fetched += len(listing.records)
+        self.report.not_modified += int(listing.not_modified)
+        seen: set[str] = set()
+        for record in listing.records:
+            record_id = None
+            try:
+                record_id = self.record_id(record)
+                posting = self.normalise(unit, record, listing)
+            except (PostingError, KeyError, TypeError, ValueError, AttributeError) as exc:
+                if record_id:
+                    seen.add(record_id)
+                yield Quarantined(self.name, record_id, f"{type(exc).__name__}: {exc}", record)
+                continue
+            if posting is None or posting.source_id in seen:
+                continue  # a listing that repeats a posting (pages shifted while paging): first copy wins
+            seen.add(posting.source_id)
+            posting.attributes.setdefault("raw_sha256", raw_hash(posting.raw))
+            if unit.scope is not None:
+                posting.attributes.setdefault("board", unit.scope)
+            if self.since and posting.posted_at and posting.posted_at < self.since:
+                continue
+            yield posting
+        # An empty "complete" listing is more often an API hiccup than an emptied board: close nothing.
+        if unit.scope is not None and listing.complete and not listing.not_modified and seen:
+            self.report.complete[unit.scope] = seen
+
+
+def raw_hash(raw: Any) -> str:
+    """SHA-256 of the raw payload (canonical JSON): tells a re-fetch of the same bytes from a new one."""
+    canonical = json.dumps(raw, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _bind(download: Callable[[Fetcher, Unit], Any], unit: Unit) -> Callable[[Fetcher], Any]:
+    return lambda fetcher: download(fetcher, unit)
+
+
+def _as_datetime(value: date | datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime(value.year, value.month, value.day, tzinfo=UTC)
+
+
+# -- normalisation helpers ------------------------------------------------------------------------------
+def require(record: dict[str, Any], *keys: str) -> None:
+    """Refuse a record that lacks what makes it a posting (id, title): it goes to quarantine."""
+    missing = [k for k in keys if record.get(k) in (None, "")]
+    if missing:
+        raise PostingError(f"missing {', '.join(missing)}")
+
+
+def clean_locations(*values: Any) -> list[str]:
+    out: list[str] = []
+    for value in values:
+        items = value if isinstance(value, list) else [value]
+        for item in items:
+            text = str(item).strip() if item not in (None, "") else ""
+            if text and text not in out:
+                out.append(text)
+    return out

@@ -1,0 +1,121 @@
+"""The collect loop for live sources: batches into the store, then closes what complete listings dropped.
+
+Kept apart from :mod:`flows.sources.live` so that source modules never import the store (the store
+imports :mod:`flows.sources.base`, and the registry imports every source module).
+"""
+
+from __future__ import annotations
+
+import atexit
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from skillpulse.flows.http import FetchSettings, Runtime
+from skillpulse.flows.sources import LIVE_SOURCES
+from skillpulse.flows.sources.base import Quarantined
+from skillpulse.flows.sources.config import CollectConfig
+from skillpulse.flows.sources.live import LiveSource, describe, error_kind
+from skillpulse.flows.store import Store, UpsertCounts, batched
+
+
+@dataclass
+class LiveResult:
+    """What one source's collect did; ``failed`` lists units that failed (the run went on)."""
+
+    source: str
+    fetched: int = 0
+    counts: UpsertCounts = field(default_factory=UpsertCounts)
+    closed: int = 0
+    failed: list[str] = field(default_factory=list)
+    failure_kinds: list[str] = field(default_factory=list)
+    not_modified: int = 0
+    error: str | None = None
+
+    @property
+    def offline(self) -> bool:
+        """Every unit failed for want of a network (so say that, in one line)."""
+        return bool(self.failure_kinds) and self.fetched == 0 and set(self.failure_kinds) <= {"network"}
+
+    def as_dict(self) -> dict[str, Any]:
+        counts = self.counts
+        error = self.error or ("; ".join(self.failed[:3]) if self.failed else None)
+        return {
+            "source": self.source,
+            "fetched": self.fetched,
+            "new": counts.new,
+            "changed": counts.changed,
+            "unchanged": counts.unchanged,
+            "quarantined": counts.quarantined,
+            "closed": self.closed,
+            "failed": len(self.failed) + (1 if self.error else 0),
+            "not_modified": self.not_modified,
+            "error": error,
+        }
+
+
+def collect_source(
+    store: Store,
+    source: LiveSource,
+    run_id: str,
+    progress: Callable[[int], None] | None = None,
+    batch_size: int = 500,
+) -> LiveResult:
+    """Stream one source into the store batch by batch, then close what complete listings dropped."""
+    result = LiveResult(source.name)
+    try:
+        known = store.quarantined_reasons(source.name)
+        items = (
+            item
+            for item in source.fetch()
+            if not (isinstance(item, Quarantined) and (item.source_id, item.reason) in known)
+        )
+        for batch in batched(items, batch_size):
+            result.counts.add(store.upsert_postings(batch, run_id=run_id))
+            if progress:
+                progress(len(batch))
+        for scope, seen in source.report.complete.items():
+            result.closed += store.close_missing(source.name, scope, seen)
+    except Exception as exc:  # noqa: BLE001 - one source's failure must not stop the others
+        result.error = describe(exc)
+        result.failure_kinds.append(error_kind(exc))
+    result.fetched = source.report.fetched
+    result.failed = list(source.report.failures)
+    result.failure_kinds += source.report.failure_kinds
+    result.not_modified = source.report.not_modified
+    return result
+
+
+# -- one runtime (one AsyncClient) per run, shared by every source of that run ----------------------------
+_RUNTIMES: dict[str, Runtime] = {}
+
+
+def runtime_for_run(run_id: str, settings: FetchSettings) -> Runtime:
+    """The run's fetcher runtime; a new run closes the previous run's, and exit closes the last."""
+    if run_id not in _RUNTIMES:
+        close_runtimes()
+        _RUNTIMES[run_id] = Runtime(settings)
+    return _RUNTIMES[run_id]
+
+
+def close_runtimes() -> None:
+    while _RUNTIMES:
+        _RUNTIMES.popitem()[1].close()
+
+
+atexit.register(close_runtimes)
+
+
+def build_source(
+    name: str, config: CollectConfig, runtime: Runtime, since: date | datetime | None = None
+) -> LiveSource:
+    """Construct a registered live source from its ``sources.yaml`` entry."""
+    factory = LIVE_SOURCES.get(name)
+    if factory is None:
+        raise KeyError(f"no live source {name!r}; known: {', '.join(sorted(LIVE_SOURCES))}")
+    return factory(config.source(name), runtime, since=since)  # type: ignore[return-value]
+
+
+def enabled_sources(config: CollectConfig) -> list[str]:
+    return [name for name, entry in config.sources.items() if entry.enabled and name in LIVE_SOURCES]

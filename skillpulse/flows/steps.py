@@ -1,0 +1,123 @@
+"""Collect and extract as plain functions over a Store: Prefect tasks wrap them, tests call them directly.
+
+Enrichment lives in ``flows.enrich_step`` and the report in ``reports.build``.
+
+Each step only does the work that is missing (e.g. postings not yet extracted with this extractor version),
+in batches that commit one at a time, so a re-run after a crash resumes and a warm re-run is cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import pandas as pd
+
+from skillpulse.extractors.skills import SkillExtractor
+from skillpulse.flows.sources.base import Posting, Quarantined, Source
+from skillpulse.flows.store import Store, UpsertCounts, batched
+
+COLLECT_BATCH = 5_000
+EXTRACT_BATCH = 500
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class CollectResult:
+    source: str
+    counts: UpsertCounts = field(default_factory=UpsertCounts)
+    error: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"source": self.source, **asdict(self.counts), "error": self.error}
+
+
+def collect(store: Store, source: Source, run_id: str, progress: Progress | None = None) -> CollectResult:
+    """Stream a source into the store in batches; a failing source is reported, never fatal."""
+    result = CollectResult(source.name)
+    try:
+        # As the live runner does: a record quarantined by an earlier run (same source id and reason) is
+        # not quarantined again, so re-running the snapshot writes nothing new.
+        known = store.quarantined_reasons(source.name)
+        items = (
+            i for i in source.fetch() if not (isinstance(i, Quarantined) and (i.source_id, i.reason) in known)
+        )
+        batches: Iterator[list[Posting | Quarantined]] = batched(items, COLLECT_BATCH)
+        for batch in batches:
+            result.counts.add(store.upsert_postings(batch, run_id=run_id))
+            if progress:
+                progress(len(batch))
+    except Exception as exc:  # noqa: BLE001 - one source's failure must not stop the others
+        result.error = f"{type(exc).__name__}: {exc}"
+    return result
+
+
+def load_survey(store: Store, frame: pd.DataFrame) -> int:
+    return store.load_survey(frame)
+
+
+def pending_extraction(store: Store, extractor_version: str) -> list[str]:
+    return [
+        r[0]
+        for r in store.con.execute(
+            """
+            SELECT p.posting_key FROM postings p
+            LEFT JOIN extractions e ON e.posting_key = p.posting_key AND e.extractor_version = ?
+            WHERE p.text_kind = 'full' AND (e.posting_key IS NULL OR e.content_hash <> p.content_hash)
+            ORDER BY p.posting_key
+            """,
+            [extractor_version],
+        ).fetchall()
+    ]
+
+
+def extraction_text(title: str | None, text: str | None) -> str:
+    """What the extractor reads: the title counts as part of the posting (guidelines)."""
+    return f"{title}\n{text or ''}" if title else (text or "")
+
+
+def extract(store: Store, extractor: SkillExtractor, progress: Progress | None = None) -> dict[str, int]:
+    """Find skills in every posting that lacks an extraction for this extractor version."""
+    version = extractor.version
+    keys = pending_extraction(store, version)
+    done = mentions_total = 0
+    for chunk in batched(keys, EXTRACT_BATCH):
+        store.con.register("chunk_keys", pd.DataFrame({"posting_key": chunk}))
+        rows = store.con.execute(
+            "SELECT posting_key, content_hash, title, text FROM postings JOIN chunk_keys USING (posting_key)"
+        ).fetchall()
+        texts = (extraction_text(title, text) for _, _, title, text in rows)
+        skill_rows, status_rows = [], []
+        now = datetime.now(UTC)
+        for (key, content_hash, _, _), mentions in zip(rows, extractor.extract_many(texts), strict=True):
+            by_skill: dict[str, list] = {}
+            for m in mentions:
+                by_skill.setdefault(m.skill, []).append(m)
+            for skill_id, ms in by_skill.items():
+                first = min(ms, key=lambda m: m.start)
+                skill_rows.append((key, version, skill_id, len(ms), first.start, first.end, first.text))
+            status_rows.append((key, version, content_hash, len(by_skill), now))
+            mentions_total += len(mentions)
+        store.con.execute("BEGIN TRANSACTION")
+        try:
+            store.con.execute(
+                "DELETE FROM posting_skills WHERE extractor_version = ? "
+                "AND posting_key IN (SELECT posting_key FROM chunk_keys)",
+                [version],
+            )
+            if skill_rows:
+                store.con.executemany("INSERT INTO posting_skills VALUES (?, ?, ?, ?, ?, ?, ?)", skill_rows)
+            store.con.executemany("INSERT OR REPLACE INTO extractions VALUES (?, ?, ?, ?, ?)", status_rows)
+            store.con.execute("COMMIT")
+        except BaseException:
+            store.con.execute("ROLLBACK")
+            raise
+        finally:
+            store.con.unregister("chunk_keys")
+        done += len(rows)
+        if progress:
+            progress(len(rows))
+    return {"extracted": done, "mentions": mentions_total, "pending_before": len(keys)}

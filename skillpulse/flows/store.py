@@ -1,0 +1,375 @@
+"""The embedded DuckDB store: postings (every version kept), extractions, runs and quarantine.
+
+Writes are idempotent: a posting is keyed by ``source:source_id`` and versioned by its content hash, so
+loading the same data twice writes nothing new, and each batch commits in one transaction, so a crash
+loses at most the batch in flight and a re-run picks up where it stopped.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import duckdb
+import pandas as pd
+
+from skillpulse.extractors.html import to_text
+from skillpulse.flows.sources.base import Posting, Quarantined
+
+T = TypeVar("T")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    run_id VARCHAR PRIMARY KEY,
+    started_at TIMESTAMPTZ NOT NULL,
+    finished_at TIMESTAMPTZ,
+    status VARCHAR NOT NULL,
+    summary JSON
+);
+CREATE TABLE IF NOT EXISTS postings (
+    posting_key VARCHAR PRIMARY KEY,
+    source VARCHAR NOT NULL,
+    source_id VARCHAR NOT NULL,
+    version INTEGER NOT NULL,
+    content_hash VARCHAR NOT NULL,
+    url VARCHAR,
+    company VARCHAR,
+    title VARCHAR,
+    locations JSON,
+    remote BOOLEAN,
+    posted_at TIMESTAMPTZ,
+    first_seen_at TIMESTAMPTZ NOT NULL,
+    last_seen_at TIMESTAMPTZ NOT NULL,
+    closed_at TIMESTAMPTZ,
+    text_kind VARCHAR NOT NULL,
+    description VARCHAR,
+    description_is_html BOOLEAN,
+    text VARCHAR,
+    pay JSON,
+    attributes JSON,
+    raw_payload BLOB
+);
+CREATE TABLE IF NOT EXISTS posting_versions (
+    posting_key VARCHAR NOT NULL,
+    version INTEGER NOT NULL,
+    content_hash VARCHAR NOT NULL,
+    replaced_at TIMESTAMPTZ NOT NULL,
+    title VARCHAR,
+    description VARCHAR,
+    pay JSON,
+    raw_payload BLOB,
+    PRIMARY KEY (posting_key, version)
+);
+CREATE TABLE IF NOT EXISTS quarantine (
+    source VARCHAR NOT NULL,
+    source_id VARCHAR,
+    reason VARCHAR NOT NULL,
+    payload VARCHAR,
+    run_id VARCHAR,
+    quarantined_at TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE IF NOT EXISTS extractions (
+    posting_key VARCHAR NOT NULL,
+    extractor_version VARCHAR NOT NULL,
+    content_hash VARCHAR NOT NULL,
+    n_skills INTEGER NOT NULL,
+    extracted_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (posting_key, extractor_version)
+);
+CREATE TABLE IF NOT EXISTS posting_skills (
+    posting_key VARCHAR NOT NULL,
+    extractor_version VARCHAR NOT NULL,
+    skill_id VARCHAR NOT NULL,
+    n_mentions INTEGER NOT NULL,
+    first_start INTEGER,
+    first_end INTEGER,
+    first_text VARCHAR,
+    PRIMARY KEY (posting_key, extractor_version, skill_id)
+);
+CREATE TABLE IF NOT EXISTS posting_roles (
+    posting_key VARCHAR NOT NULL,
+    enricher_version VARCHAR NOT NULL,
+    role VARCHAR NOT NULL,
+    PRIMARY KEY (posting_key, enricher_version, role)
+);
+CREATE TABLE IF NOT EXISTS enrichments (
+    posting_key VARCHAR NOT NULL,
+    enricher_version VARCHAR NOT NULL,
+    content_hash VARCHAR NOT NULL,
+    enriched_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (posting_key, enricher_version)
+);
+CREATE TABLE IF NOT EXISTS survey_salaries (
+    row_number INTEGER PRIMARY KEY,
+    work_year INTEGER,
+    experience_level VARCHAR,
+    employment_type VARCHAR,
+    job_title VARCHAR,
+    salary DOUBLE,
+    salary_currency VARCHAR,
+    salary_in_usd DOUBLE,
+    employee_residence VARCHAR,
+    remote_ratio INTEGER,
+    company_location VARCHAR,
+    company_size VARCHAR
+);
+"""
+
+
+@dataclass
+class UpsertCounts:
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    quarantined: int = 0
+
+    def add(self, other: UpsertCounts) -> None:
+        self.new += other.new
+        self.changed += other.changed
+        self.unchanged += other.unchanged
+        self.quarantined += other.quarantined
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Lists of up to ``size`` items; callers write each list in one store transaction."""
+    it = iter(items)
+    while batch := list(itertools.islice(it, size)):
+        yield batch
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def compress_payload(payload: Any) -> bytes:
+    return zlib.compress(json.dumps(payload, ensure_ascii=False, default=str).encode("utf-8"), 6)
+
+
+def decompress_payload(blob: bytes) -> Any:
+    return json.loads(zlib.decompress(blob).decode("utf-8"))
+
+
+class Store:
+    """One DuckDB file. Open it, use it, close it (also a context manager)."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        if str(path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.con = duckdb.connect(str(path))
+        self.con.execute(SCHEMA)
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.con.close()
+
+    # -- runs ---------------------------------------------------------------------------------------
+    def start_run(self, run_id: str) -> None:
+        self.con.execute(
+            "INSERT INTO runs VALUES (?, ?, NULL, 'running', NULL) ON CONFLICT DO NOTHING",
+            [run_id, _now()],
+        )
+
+    def finish_run(self, run_id: str, status: str, summary: dict[str, Any]) -> None:
+        self.con.execute(
+            "UPDATE runs SET finished_at = ?, status = ?, summary = ? WHERE run_id = ?",
+            [_now(), status, json.dumps(summary, default=str), run_id],
+        )
+
+    # -- postings -----------------------------------------------------------------------------------
+    def upsert_postings(
+        self, items: Iterable[Posting | Quarantined], run_id: str | None = None
+    ) -> UpsertCounts:
+        """Insert new postings, version changed ones, touch unchanged ones; quarantine the rest.
+
+        The caller batches; one call is one transaction.
+        """
+        counts = UpsertCounts()
+        now = _now()
+        by_key: dict[str, Posting] = {}
+        bad: list[Quarantined] = []
+        for item in items:
+            if isinstance(item, Quarantined):
+                bad.append(item)
+            else:
+                by_key[item.key] = item  # later copies of one key in a batch win, explicitly
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            if bad:
+                self._quarantine(bad, run_id, now)
+                counts.quarantined = len(bad)
+            if by_key:
+                self._upsert(list(by_key.values()), now, counts)
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        return counts
+
+    def _quarantine(self, bad: Sequence[Quarantined], run_id: str | None, now: datetime) -> None:
+        self.con.executemany(
+            "INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                [q.source, q.source_id, q.reason, json.dumps(q.payload, default=str)[:100_000], run_id, now]
+                for q in bad
+            ],
+        )
+
+    def _upsert(self, postings: list[Posting], now: datetime, counts: UpsertCounts) -> None:
+        hashes = {p.key: p.content_hash() for p in postings}
+        keys = pd.DataFrame({"posting_key": list(hashes), "content_hash": list(hashes.values())})
+        self.con.register("incoming_keys", keys)
+        known = dict(
+            self.con.execute(
+                "SELECT p.posting_key, p.content_hash FROM postings p "
+                "JOIN incoming_keys k USING (posting_key)"
+            ).fetchall()
+        )
+        self.con.unregister("incoming_keys")
+        new = [p for p in postings if p.key not in known]
+        changed = [p for p in postings if p.key in known and known[p.key] != hashes[p.key]]
+        unchanged = [p.key for p in postings if known.get(p.key) == hashes[p.key]]
+        if changed:
+            changed_keys = pd.DataFrame({"posting_key": [p.key for p in changed]})
+            self.con.register("changed_keys", changed_keys)
+            self.con.execute(
+                "INSERT INTO posting_versions SELECT p.posting_key, p.version, p.content_hash, ?, p.title, "
+                "p.description, p.pay, p.raw_payload FROM postings p JOIN changed_keys USING (posting_key)",
+                [now],
+            )
+            versions = dict(
+                self.con.execute(
+                    "SELECT posting_key, version FROM postings JOIN changed_keys USING (posting_key)"
+                ).fetchall()
+            )
+            first_seen = dict(
+                self.con.execute(
+                    "SELECT posting_key, first_seen_at FROM postings JOIN changed_keys USING (posting_key)"
+                ).fetchall()
+            )
+            self.con.execute(
+                "DELETE FROM postings WHERE posting_key IN (SELECT posting_key FROM changed_keys)"
+            )
+            self.con.unregister("changed_keys")
+            self._insert(changed, hashes, now, versions, first_seen)
+        if new:
+            self._insert(new, hashes, now, {}, {})
+        if unchanged:
+            self.con.register("unchanged_keys", pd.DataFrame({"posting_key": unchanged}))
+            self.con.execute(
+                "UPDATE postings SET last_seen_at = ?, closed_at = NULL "
+                "WHERE posting_key IN (SELECT posting_key FROM unchanged_keys)",
+                [now],
+            )
+            self.con.unregister("unchanged_keys")
+        counts.new += len(new)
+        counts.changed += len(changed)
+        counts.unchanged += len(unchanged)
+
+    def _insert(
+        self,
+        postings: list[Posting],
+        hashes: dict[str, str],
+        now: datetime,
+        old_versions: dict[str, int],
+        first_seen: dict[str, datetime],
+    ) -> None:
+        frame = pd.DataFrame(
+            {
+                "posting_key": [p.key for p in postings],
+                "source": [p.source for p in postings],
+                "source_id": [p.source_id for p in postings],
+                "version": [old_versions.get(p.key, 0) + 1 for p in postings],
+                "content_hash": [hashes[p.key] for p in postings],
+                "url": [p.url for p in postings],
+                "company": [p.company for p in postings],
+                "title": [p.title for p in postings],
+                "locations": [json.dumps(p.locations, ensure_ascii=False) for p in postings],
+                "remote": pd.array([p.remote for p in postings], dtype="boolean"),
+                "posted_at": pd.to_datetime([p.posted_at for p in postings], utc=True),
+                "first_seen_at": pd.to_datetime([first_seen.get(p.key, now) for p in postings], utc=True),
+                "last_seen_at": pd.to_datetime([now] * len(postings), utc=True),
+                "text_kind": [p.text_kind for p in postings],
+                "description": [p.description for p in postings],
+                "description_is_html": [p.description_is_html for p in postings],
+                "text": [to_text(p.description, is_html=p.description_is_html) for p in postings],
+                "pay": [json.dumps(p.pay, ensure_ascii=False) if p.pay else None for p in postings],
+                "attributes": [json.dumps(p.attributes, ensure_ascii=False, default=str) for p in postings],
+                "raw_payload": [compress_payload(p.raw) for p in postings],
+            }
+        )
+        self.con.register("incoming_postings", frame)
+        self.con.execute(
+            "INSERT INTO postings SELECT posting_key, source, source_id, version, content_hash, url, "
+            "company, "
+            "title, locations::JSON, remote, posted_at, first_seen_at, last_seen_at, NULL, text_kind, "
+            "description, description_is_html, text, pay::JSON, attributes::JSON, raw_payload "
+            "FROM incoming_postings"
+        )
+        self.con.unregister("incoming_postings")
+
+    def load_survey(self, frame: pd.DataFrame) -> int:
+        """Replace the survey table with ``frame``; the survey is a whole-file snapshot, not a feed."""
+        frame = frame.reset_index(drop=True).copy()
+        frame.insert(0, "row_number", range(len(frame)))
+        self.con.register("incoming_survey", frame)
+        self.con.execute("BEGIN TRANSACTION")
+        self.con.execute("DELETE FROM survey_salaries")
+        self.con.execute("INSERT INTO survey_salaries BY NAME SELECT * FROM incoming_survey")
+        self.con.execute("COMMIT")
+        self.con.unregister("incoming_survey")
+        return len(frame)
+
+    def count(self, table: str) -> int:
+        return self.con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]  # noqa: S608
+
+    # -- live sources: postings that left a complete listing ------------------------------------------
+    def close_missing(self, source: str, board: str, seen_ids: Iterable[str]) -> int:
+        """Set ``closed_at`` on open postings of ``source``'s ``board`` whose ids ``seen_ids`` lacks.
+
+        Call only after the board's whole listing was fetched fresh and committed: a partial or cached
+        (304) listing proves nothing about what disappeared. A posting seen again reopens on upsert.
+        """
+        seen = pd.DataFrame({"source_id": sorted(set(seen_ids))}, dtype=str)
+        self.con.register("seen_ids", seen)
+        where = (
+            "source = ? AND closed_at IS NULL AND json_extract_string(attributes, '$.board') = ? "
+            "AND source_id NOT IN (SELECT source_id FROM seen_ids)"
+        )
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            closing = self.con.execute(
+                f"SELECT count(*) FROM postings WHERE {where}",  # noqa: S608
+                [source, board],
+            ).fetchone()[0]
+            if closing:
+                self.con.execute(
+                    f"UPDATE postings SET closed_at = ? WHERE {where}",  # noqa: S608
+                    [_now(), source, board],
+                )
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        finally:
+            self.con.unregister("seen_ids")
+        return int(closing)
+
+    def quarantined_reasons(self, source: str) -> set[tuple[str | None, str]]:
+        """``(source_id, reason)`` pairs already quarantined for ``source``, so a re-run adds no copies."""
+        return set(
+            self.con.execute(
+                "SELECT DISTINCT source_id, reason FROM quarantine WHERE source = ?", [source]
+            ).fetchall()
+        )
