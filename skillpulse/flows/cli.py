@@ -7,8 +7,10 @@ Commands beyond ``run`` and ``serve`` live one per module in ``flows/commands/``
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 import pkgutil
+import sys
 import time
 from pathlib import Path
 from typing import Annotated
@@ -176,6 +178,13 @@ _register_commands()
 
 def main() -> None:
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    # One logger per module (logging.getLogger(__name__)); $SKILLPULSE_LOG_LEVEL=INFO shows every retry,
+    # each source's counts and failures on stderr. Default: warnings only, so progress lines stay readable.
+    logging.basicConfig(
+        level=os.environ.get("SKILLPULSE_LOG_LEVEL", "WARNING").upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
     app()
 
 

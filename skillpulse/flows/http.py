@@ -18,11 +18,13 @@ import contextlib
 import email.utils
 import itertools
 import json
+import logging
 import random
 import sqlite3
 import threading
 import time
 import zlib
+from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future
 from concurrent.futures import wait as futures_wait
@@ -39,6 +41,8 @@ T = TypeVar("T")
 USER_AGENT_TOKEN = "skillpulse"
 DEFAULT_CONTACT = "https://github.com/skillpulse/skillpulse"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+log = logging.getLogger(__name__)
 
 
 class FetchError(Exception):
@@ -222,6 +226,8 @@ class Fetcher:
         self._robots: dict[str, RobotFileParser | None] = {}
         self.requests = 0
         self.bytes_downloaded = 0
+        # Every retry is logged and counted, by cause ("network", "timeout", "HTTP 429", ...).
+        self.retries: Counter[str] = Counter()
 
     async def aclose(self) -> None:
         await self.client.aclose()
@@ -275,7 +281,9 @@ class Fetcher:
             except FetchError as exc:
                 if exc.kind not in ("network", "timeout") or attempt >= self._retries_for(exc):
                     raise
-                await asyncio.sleep(self._backoff(attempt))
+                delay = self._backoff(attempt)
+                self._note_retry(exc.kind, full_url, attempt, delay)
+                await asyncio.sleep(delay)
                 attempt += 1
                 continue
             if rate_headers:
@@ -297,6 +305,7 @@ class Fetcher:
                 if wait is not None and response.status in (429, 503):
                     delay = max(wait, delay / 4)
                     limiter.pause_until(time.monotonic() + wait)
+                self._note_retry(f"HTTP {response.status}", full_url, attempt, delay)
                 await asyncio.sleep(delay)
                 attempt += 1
                 continue
@@ -310,6 +319,10 @@ class Fetcher:
                     response.body,
                 )
             return response
+
+    def _note_retry(self, cause: str, url: str, attempt: int, delay: float) -> None:
+        self.retries[cause] += 1
+        log.info("retry %d for %s after %s, waiting %.1f s", attempt + 1, url, cause, delay)
 
     def _retries_for(self, exc: FetchError) -> int:
         # A refused connection rarely heals within seconds; one more try, then report "no network".

@@ -62,7 +62,9 @@ def collect_live(db_path: str, run_id: str, name: str) -> dict[str, Any]:
         return collect_source(store, source, run_id, advance, batch_size=config.batch_size).as_dict()
 
 
-@task(name="extract-skills")
+# Extract and enrich commit batch by batch and skip what is done, so a retry resumes where a failed
+# attempt stopped (a killed worker, a locked file); collect tasks report failures instead of raising.
+@task(name="extract-skills", retries=1, retry_delay_seconds=5)
 def extract_skills(db_path: str, taxonomy_path: str) -> dict[str, Any]:
     extractor = SkillExtractor(taxonomy_path)
     with Store(db_path) as store:
@@ -72,7 +74,7 @@ def extract_skills(db_path: str, taxonomy_path: str) -> dict[str, Any]:
     return {**result, "extractor_version": extractor.version}
 
 
-@task(name="enrich")
+@task(name="enrich", retries=1, retry_delay_seconds=5)
 def enrich(db_path: str) -> dict[str, Any]:
     with Store(db_path) as store:
         enrich_step.ensure_schema(store)

@@ -8,6 +8,7 @@ in batches that commit one at a time, so a re-run after a crash resumes and a wa
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -18,6 +19,8 @@ import pandas as pd
 from skillpulse.extractors.skills import SkillExtractor
 from skillpulse.flows.sources.base import Posting, Quarantined, Source
 from skillpulse.flows.store import Store, UpsertCounts, batched
+
+log = logging.getLogger(__name__)
 
 COLLECT_BATCH = 5_000
 EXTRACT_BATCH = 500
@@ -52,6 +55,8 @@ def collect(store: Store, source: Source, run_id: str, progress: Progress | None
                 progress(len(batch))
     except Exception as exc:  # noqa: BLE001 - one source's failure must not stop the others
         result.error = f"{type(exc).__name__}: {exc}"
+        log.warning("collect %s failed: %s", source.name, result.error)
+    log.info("collect %s: %s", source.name, result.counts)
     return result
 
 

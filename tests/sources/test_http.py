@@ -73,11 +73,13 @@ def test_retry_after_longer_than_we_accept_fails_at_once(bare_server, tmp_path):
     assert info.value.kind == "rate_limited" and len(bare_server.hits("/jobs")) == 1
 
 
-def test_500_then_200_is_retried(bare_server, tmp_path):
+def test_500_then_200_is_retried_and_the_retry_is_logged_and_counted(bare_server, tmp_path, caplog):
     bare_server.route("/jobs", sequence(Reply(500, b"oops"), Reply(body=fixture_bytes(GREENHOUSE))))
-    with Runtime(settings(tmp_path)) as runtime:
+    with caplog.at_level("INFO", logger="skillpulse.flows.http"), Runtime(settings(tmp_path)) as runtime:
         assert get(runtime, bare_server.url("/jobs")).json()["meta"]["total"] == 10
+        assert runtime.fetcher.retries == {"HTTP 500": 1}
     assert [h.status for h in bare_server.hits("/jobs")] == [500, 200]
+    assert any("retry 1" in r.message and "HTTP 500" in r.message for r in caplog.records)
 
 
 def test_5xx_after_all_retries_is_a_status_error(bare_server, tmp_path):

@@ -7,6 +7,7 @@ imports :mod:`flows.sources.base`, and the registry imports every source module)
 from __future__ import annotations
 
 import atexit
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -18,6 +19,8 @@ from skillpulse.flows.sources.base import Quarantined
 from skillpulse.flows.sources.config import CollectConfig
 from skillpulse.flows.sources.live import LiveSource, describe, error_kind
 from skillpulse.flows.store import Store, UpsertCounts, batched
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -80,10 +83,21 @@ def collect_source(
     except Exception as exc:  # noqa: BLE001 - one source's failure must not stop the others
         result.error = describe(exc)
         result.failure_kinds.append(error_kind(exc))
+        log.warning("source %s failed: %s", source.name, result.error)
     result.fetched = source.report.fetched
     result.failed = list(source.report.failures)
     result.failure_kinds += source.report.failure_kinds
     result.not_modified = source.report.not_modified
+    for unit in result.failed:
+        log.warning("source %s: unit %s failed", source.name, unit)
+    log.info(
+        "source %s: %d fetched, %s, %d closed, %d not modified",
+        source.name,
+        result.fetched,
+        result.counts,
+        result.closed,
+        result.not_modified,
+    )
     return result
 
 

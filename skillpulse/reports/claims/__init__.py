@@ -8,6 +8,8 @@ gives ``insufficient`` too, never an exception.
 
 from __future__ import annotations
 
+import logging
+
 from skillpulse.reports.claims import contrast, demand, industries, pay, shares
 from skillpulse.reports.claims.base import (
     COMBINED,
@@ -38,6 +40,8 @@ from skillpulse.reports.claims.pay import (
 )
 from skillpulse.reports.claims.shares import eval_skill_any, eval_skill_shares
 from skillpulse.reports.dataset import ReportData
+
+log = logging.getLogger(__name__)
 
 EVALUATORS: dict[str, Evaluator] = {
     "demand_trend": eval_demand_trend,
@@ -109,6 +113,7 @@ def evaluate_all(data: ReportData, cfg: ClaimsConfig, taxonomy) -> list[ClaimRes
         try:
             r = evaluator(spec, single, cfg, taxonomy)
         except Exception as exc:  # noqa: BLE001 - one claim's bug must not hide the other twelve
+            log.exception("claim %s could not be evaluated", spec["id"])
             results.append(_failed(spec, exc))
             continue
         if spec["kind"] in ROLE_SPECIFIC and multi:
