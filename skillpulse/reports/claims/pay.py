@@ -407,57 +407,53 @@ def _factors_verdict(factors: dict[str, bool], enough: bool) -> str:
 
 
 # -- what pay depends on -------------------------------------------------------------------------------------
-def eval_pay_factors(spec: dict, data: ReportData, cfg: ClaimsConfig, taxonomy) -> ClaimResult:
-    pay = pay_frame(data, cfg)
-    pay = pay[role_mask(pay, cfg.wide_ml_roles) & pay.is_us.to_numpy(dtype=bool)]
-    survey = survey_frame(data, cfg)
-    recent = cfg.recent.label if cfg.recent else None
-    sets = skill_sets(data)
-    text_keys = set(text_postings(data).posting_key)
-    evidence: list[Evidence] = []
-    per: dict[str, str] = {}
-    notes: list[str] = []
-    # Experience: the survey states it; postings only through title words, so they stand beside it.
-    mle = _survey_us(survey, SURVEY_TITLES["ml_engineer"]) if not survey.empty else survey
-    mle_recent = mle[mle.period.eq(recent)] if not mle.empty else mle
-    for level, part in mle_recent.groupby("experience_level") if not mle_recent.empty else []:
-        evidence.append(
-            Evidence.of(
-                SURVEY,
-                "US survey, Machine Learning Engineer, duplicates removed",
-                "median_annual_usd",
-                bootstrap(part.annual_real, np.median),
-                str(level),
-                recent,
-                "survey",
-            )
-        )
-    experience = (
-        bootstrap_difference(
-            mle_recent[mle_recent.experience_level.isin(SURVEY_SENIOR)].annual_real,
-            mle_recent[mle_recent.experience_level.isin(SURVEY_JUNIOR_MID)].annual_real,
-            np.median,
-        )
-        if not mle_recent.empty
-        else Estimate(None, None, None, 0)
+def _survey_difference(
+    frame: pd.DataFrame, column: str, high: tuple[str, ...], low: tuple[str, ...]
+) -> Estimate:
+    """Median pay of rows whose ``column`` is in ``high`` minus those in ``low`` (no rows: no estimate)."""
+    if frame.empty or column not in frame:
+        return Estimate(None, None, None, 0)
+    return bootstrap_difference(
+        frame[frame[column].isin(high)].annual_real, frame[frame[column].isin(low)].annual_real, np.median
     )
+
+
+def _experience(mle: pd.DataFrame, period: str | None) -> tuple[Estimate, list[Evidence]]:
+    """The survey states experience; its ML engineers' medians per level and senior minus entry/mid."""
+    population = "US survey, Machine Learning Engineer, duplicates removed"
+    evidence = [
+        Evidence.of(
+            SURVEY,
+            population,
+            "median_annual_usd",
+            bootstrap(part.annual_real, np.median),
+            str(level),
+            period,
+            "survey",
+        )
+        for level, part in (mle.groupby("experience_level") if not mle.empty else [])
+    ]
+    est = _survey_difference(mle, "experience_level", SURVEY_SENIOR, SURVEY_JUNIOR_MID)
     evidence.append(
         Evidence.of(
             SURVEY,
             "US survey MLE: senior/executive minus entry/mid",
             "median_difference_usd",
-            experience,
+            est,
             "experience",
-            recent,
+            period,
             "survey",
         )
     )
-    seniority_strata = []
+    return est, evidence
+
+
+def _title_seniority(pay: pd.DataFrame, cfg: ClaimsConfig) -> tuple[Estimate, list[Evidence]]:
+    """Postings state seniority only through title words: senior+ minus junior/mid, within source."""
+    evidence, strata_est = [], []
     for source, period, genre, part in _strata_pay(pay, cfg):
-        s, j = (
-            part[part.seniority.isin(SENIOR)].annual_real,
-            part[part.seniority.isin(JUNIOR_MID)].annual_real,
-        )
+        s = part[part.seniority.isin(SENIOR)].annual_real
+        j = part[part.seniority.isin(JUNIOR_MID)].annual_real
         if min(len(s), len(j)) >= cfg.min_stratum_n:
             est = bootstrap_difference(s, j, np.median)
             evidence.append(
@@ -471,53 +467,23 @@ def eval_pay_factors(spec: dict, data: ReportData, cfg: ClaimsConfig, taxonomy) 
                     genre,
                 )
             )
-            seniority_strata.append((f"{source} {period}", est))
+            strata_est.append(est)
+    combined = inverse_variance(strata_est)
     evidence.append(
-        Evidence.of(
-            COMBINED,
-            "postings, all strata combined",
-            "median_difference_usd",
-            inverse_variance([e for _, e in seniority_strata]),
-            "seniority",
-        )
+        Evidence.of(COMBINED, "postings, all strata combined", "median_difference_usd", combined, "seniority")
     )
-    # Organisation size: the survey's company_size (S < 50, M 50–250, L > 250 employees).
-    size = (
-        bootstrap_difference(
-            mle_recent[mle_recent.company_size.eq("L")].annual_real,
-            mle_recent[mle_recent.company_size.eq("S")].annual_real,
-            np.median,
-        )
-        if not mle_recent.empty and "company_size" in mle_recent
-        else Estimate(None, None, None, 0)
-    )
-    evidence.append(
-        Evidence.of(
-            SURVEY,
-            "US survey MLE: large (>250) minus small (<50) companies",
-            "median_difference_usd",
-            size,
-            "organisation size",
-            recent,
-            "survey",
-        )
-    )
-    size_ok = size.n >= cfg.min_n and size.value is not None
-    if not size_ok:
-        notes.append(
-            "Organisation size cannot be measured reliably: too few small-company ML engineers in the "
-            "survey's recent rows."
-        )
-    notes.append(
-        "Organisation type (start-up, bank, public sector, …) is not measured: no source states it for "
-        "enough paid postings."
-    )
-    # Technologies: with minus without, inside each source × period, combined.
-    significant = []
-    for skill in spec["skills"]:
+    return combined, evidence
+
+
+def _technologies(
+    pay: pd.DataFrame, skills: list[str], sets: dict[str, set[str]], cfg: ClaimsConfig
+) -> tuple[list[str], list[Evidence], list[str]]:
+    """With minus without each technology inside each source × period, combined; the ones that matter."""
+    significant, evidence, notes = [], [], []
+    for skill in skills:
         has_set = sets.get(skill, set())
         strata_est = []
-        for source, period, genre, part in _strata_pay(pay[pay.posting_key.isin(text_keys)], cfg):
+        for source, period, genre, part in _strata_pay(pay, cfg):
             has = part.posting_key.isin(has_set)
             if has.sum() >= cfg.min_stratum_n and (~has).sum() >= cfg.min_stratum_n:
                 est = bootstrap_difference(part.annual_real[has], part.annual_real[~has], np.median)
@@ -542,27 +508,70 @@ def eval_pay_factors(spec: dict, data: ReportData, cfg: ClaimsConfig, taxonomy) 
         notes += [n for n in heterogeneity_note(skill, strata_est, None, combined) if "disagree" in n]
         if direction(combined) != 0 and combined.n >= cfg.min_n:
             significant.append(f"{skill} {usd_ci(combined)}")
-    exp_dir = direction(experience) if experience.n >= cfg.min_n else 0
+    return significant, evidence, notes
+
+
+def eval_pay_factors(spec: dict, data: ReportData, cfg: ClaimsConfig, taxonomy) -> ClaimResult:
+    """Experience and organisation size from the survey, technologies from postings within source."""
+    pay = pay_frame(data, cfg)
+    pay = pay[role_mask(pay, cfg.wide_ml_roles) & pay.is_us.to_numpy(dtype=bool)]
+    survey = survey_frame(data, cfg)
+    recent = cfg.recent.label if cfg.recent else None
+    mle = _survey_us(survey, SURVEY_TITLES["ml_engineer"]) if not survey.empty else survey
+    mle = mle[mle.period.eq(recent)] if not mle.empty else mle
+    experience, evidence = _experience(mle, recent)
+    titles, title_evidence = _title_seniority(pay, cfg)
+    # Organisation size: the survey's company_size (S < 50, M 50–250, L > 250 employees).
+    size = _survey_difference(mle, "company_size", ("L",), ("S",))
+    evidence += title_evidence + [
+        Evidence.of(
+            SURVEY,
+            "US survey MLE: large (>250) minus small (<50) companies",
+            "median_difference_usd",
+            size,
+            "organisation size",
+            recent,
+            "survey",
+        )
+    ]
+    text_keys = set(text_postings(data).posting_key)
+    significant, tech_evidence, notes = _technologies(
+        pay[pay.posting_key.isin(text_keys)], spec["skills"], skill_sets(data), cfg
+    )
+    evidence += tech_evidence
+    size_ok = size.n >= cfg.min_n and size.value is not None
+    if not size_ok:
+        notes.insert(
+            0,
+            "Organisation size cannot be measured reliably: too few small-company ML engineers in the "
+            "survey's recent rows.",
+        )
+    notes.insert(
+        1 if not size_ok else 0,
+        "Organisation type (start-up, bank, public sector, …) is not measured: no source states it for "
+        "enough paid postings.",
+    )
+    enough = experience.n >= cfg.min_n
     size_dir = direction(size) if size_ok else 0
     factors = {
-        "experience": exp_dir > 0,
+        "experience": enough and direction(experience) > 0,
         "organisation size": size_dir != 0,
         "technologies": bool(significant),
     }
-    per.update({k: "difference" if v else "no clear difference" for k, v in factors.items()})
-    verdict = _factors_verdict(factors, experience.n >= cfg.min_n)
-    # Sensitivity: experience read from posting titles instead of the survey; size as large minus medium.
-    titles = inverse_variance([e for _, e in seniority_strata])
-    medium = (
-        bootstrap_difference(
-            mle_recent[mle_recent.company_size.eq("L")].annual_real,
-            mle_recent[mle_recent.company_size.eq("M")].annual_real,
-            np.median,
-        )
-        if not mle_recent.empty and "company_size" in mle_recent
-        else Estimate(None, None, None, 0)
+    per = {k: "difference" if v else "no clear difference" for k, v in factors.items()}
+    out = result(
+        spec,
+        _factors_verdict(factors, enough),
+        f"Survey ({recent}, US ML engineers): senior minus entry/mid {usd_ci(experience)}; large minus small "
+        f"companies {usd_ci(size)}. Technologies whose within-source pay difference excludes 0: "
+        f"{', '.join(significant) or 'none'}.",
+        evidence,
+        per,
     )
-    sensitivity = [
+    out.notes = notes
+    # Sensitivity: experience read from posting titles instead of the survey; size as large minus medium.
+    medium = _survey_difference(mle, "company_size", ("L",), ("M",))
+    out.sensitivity = [
         {
             "setting": "experience from posting titles (senior+ minus junior/mid, within source)",
             "verdict": _factors_verdict(
@@ -572,23 +581,16 @@ def eval_pay_factors(spec: dict, data: ReportData, cfg: ClaimsConfig, taxonomy) 
         {
             "setting": "organisation size as large minus medium companies",
             "verdict": _factors_verdict(
-                {**factors, "organisation size": medium.n >= cfg.min_n and direction(medium) != 0},
-                experience.n >= cfg.min_n,
+                {**factors, "organisation size": medium.n >= cfg.min_n and direction(medium) != 0}, enough
             ),
         },
     ]
-    out = result(
-        spec,
-        verdict,
-        f"Survey ({recent}, US ML engineers): senior minus entry/mid {usd_ci(experience)}; large minus small "
-        f"companies {usd_ci(size)}. Technologies whose within-source pay difference excludes 0: "
-        f"{', '.join(significant) or 'none'}.",
-        evidence,
-        per,
-    )
-    out.notes = notes
-    out.sensitivity = sensitivity
     out.deciding = f"experience {usd_ci(experience)}; size {usd_ci(size)}; technologies: {len(significant)}"
+    out.plain = _factors_sentence(factors, size_dir, significant)
+    return out
+
+
+def _factors_sentence(factors: dict[str, bool], size_dir: int, significant: list[str]) -> str:
     found = [k for k, v in factors.items() if v]
     missing = [k for k, v in factors.items() if not v]
     phrases = {
@@ -596,12 +598,11 @@ def eval_pay_factors(spec: dict, data: ReportData, cfg: ClaimsConfig, taxonomy) 
         "organisation size": f"{'rises' if size_dir > 0 else 'falls'} with company size",
         "technologies": "differs with the technologies a posting names (" + "; ".join(significant) + ")",
     }
-    out.plain = (
+    return (
         ("Pay clearly " + " and ".join(phrases[k] for k in found) if found else "No factor clearly moves pay")
         + (f"; no clear difference by {' or '.join(missing)}" if missing else "")
         + "; organisation type is not measured."
     )
-    return out
 
 
 def chart(r: ClaimResult, cfg: ClaimsConfig) -> list[str]:
