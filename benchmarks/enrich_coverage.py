@@ -18,8 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from skillpulse.extractors.salary import parse_pay  # noqa: E402
 from skillpulse.flows import enrich_step  # noqa: E402
-from skillpulse.flows.sources import snapshot  # noqa: E402
 from skillpulse.flows.sources.snapshot import SnapshotSource  # noqa: E402
+from skillpulse.flows.sources.snapshot import hn as snapshot  # noqa: E402 - the HN readers look it up here
 from skillpulse.flows.steps import collect  # noqa: E402
 from skillpulse.flows.store import Store  # noqa: E402
 

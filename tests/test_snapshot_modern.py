@@ -43,6 +43,9 @@ from skillpulse.flows.sources.snapshot import (
     posted_from_relative,
     uber_locations,
 )
+from skillpulse.flows.sources.snapshot import ashby as snapshot_ashby
+from skillpulse.flows.sources.snapshot import glassdoor as snapshot_glassdoor
+from skillpulse.flows.sources.snapshot import linkedin as snapshot_linkedin
 
 ASHBY = SNAPSHOT_DIR / "ashby_2025" / "ashby_jobs_2025-10.jsonl.gz"
 UBER = SNAPSHOT_DIR / "ashby_2025" / "uber_careers_2025-12.jsonl.gz"
@@ -83,23 +86,26 @@ def ashby_rows() -> list[dict]:
 
 @pytest.fixture(scope="module")
 def ashby() -> list[Posting | Quarantined]:
-    return list(SnapshotSource()._ashby())
+    return list(snapshot_ashby.ashby(SNAPSHOT_DIR))
 
 
 @pytest.fixture(scope="module")
 def uber() -> list[Posting | Quarantined]:
-    return list(SnapshotSource()._uber())
+    return list(snapshot_ashby.uber(SNAPSHOT_DIR))
 
 
 @pytest.fixture(scope="module")
 def aiml() -> list[Posting | Quarantined]:
-    return list(SnapshotSource()._linkedin_aiml())
+    return list(snapshot_linkedin.linkedin_aiml(SNAPSHOT_DIR))
 
 
 @pytest.fixture(scope="module")
 def linkedin_data() -> dict[str, list[Posting | Quarantined]]:
-    source, seen = SnapshotSource(), _Seen()
-    return {scrape: list(source._linkedin_data(scrape, seen)) for scrape in LINKEDIN_DATA_FILES}
+    seen = _Seen()
+    return {
+        scrape: list(snapshot_linkedin.linkedin_data(SNAPSHOT_DIR, scrape, seen))
+        for scrape in LINKEDIN_DATA_FILES
+    }
 
 
 # -- the bundle --------------------------------------------------------------------------------------
@@ -264,7 +270,7 @@ def test_an_unreadable_uber_locations_string_is_quarantined(tmp_path: Path) -> N
     (root / "ashby_2025").mkdir(parents=True)
     with gzip.open(root / "ashby_2025" / UBER.name, "wt", encoding="utf-8") as fh:
         fh.writelines(json.dumps(r) + "\n" for r in rows)
-    items = list(SnapshotSource(root=root)._uber())
+    items = list(snapshot_ashby.uber(root))
     assert [type(i).__name__ for i in items] == ["Posting", "Quarantined", "Posting"]
     assert items[1].source_id == str(rows[1]["id"]) and "locations" in items[1].reason
     assert "\n" not in items[1].reason
@@ -278,7 +284,7 @@ def test_rows_without_an_id_are_each_quarantined(tmp_path: Path) -> None:
     (root / "ashby_2025").mkdir(parents=True)
     with gzip.open(root / "ashby_2025" / UBER.name, "wt", encoding="utf-8") as fh:
         fh.writelines(json.dumps(r) + "\n" for r in rows)
-    items = list(SnapshotSource(root=root)._uber())
+    items = list(snapshot_ashby.uber(root))
     assert [type(i).__name__ for i in items] == ["Posting", "Quarantined", "Quarantined", "Posting"]
     assert all("missing id" in i.reason for i in items[1:3])
 
@@ -485,9 +491,8 @@ def test_names_both_sites_use_map_alike() -> None:
 
 def test_glassdoor_rows_map_as_before() -> None:
     """Glassdoor's tables answer first; the LinkedIn table never changes a Glassdoor row's industry."""
-    source = SnapshotSource()
     for tag, filename in GLASSDOOR_FILES.items():
-        for p in _postings(list(source._glassdoor(tag, filename))):
+        for p in _postings(list(snapshot_glassdoor.glassdoor(SNAPSHOT_DIR, tag, filename))):
             attrs = p.attributes
             expected = GLASSDOOR_INDUSTRY.get(attrs.get("industry")) or GLASSDOOR_SECTOR.get(
                 attrs.get("sector")

@@ -22,7 +22,7 @@ INPUT_GLOBS = (
     "flows/enrich_step.py",
     "flows/store.py",
     "flows/sources/base.py",
-    "flows/sources/snapshot.py",
+    "flows/sources/snapshot/*.py",
     "flows/sources/catalog.py",
     "data/snapshot/**/*",
     "data/*.csv",

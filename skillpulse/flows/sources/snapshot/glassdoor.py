@@ -1,0 +1,49 @@
+"""Glassdoor data-science postings (two 2020 scrapes): full descriptions, Glassdoor's pay estimate and
+industry."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+from collections.abc import Iterator
+from pathlib import Path
+
+from skillpulse.flows.sources.base import Posting, Quarantined
+from skillpulse.flows.sources.snapshot.common import MISSING, NAME
+
+GLASSDOOR_FILES = {"kenjee": "glassdoor_jobs_kenjee.csv.gz", "uncleaned": "Uncleaned_DS_jobs.csv.gz"}
+
+
+def _glassdoor_company(value: str) -> str | None:
+    # The scraper appended the rating after a newline: "Healthfirst\n3.1".
+    name = value.split("\n")[0].strip()
+    return None if name in MISSING else name
+
+
+def glassdoor(root: Path, tag: str, filename: str) -> Iterator[Posting | Quarantined]:
+    with gzip.open(root / "glassdoor" / filename, "rt", encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            index = row.get("index", row.get(""))
+            description = row.get("Job Description") or ""
+            if not description.strip():
+                yield Quarantined(NAME, f"{tag}-{index}", "Glassdoor row without a description", row)
+                continue
+            location = row.get("Location", "")
+            yield Posting(
+                source="glassdoor",
+                source_id=f"{tag}-{index}",
+                title=row.get("Job Title") or None,
+                company=_glassdoor_company(row.get("Company Name", "")),
+                description=description,
+                description_is_html=False,
+                raw=row,
+                locations=[] if location in MISSING else [location],
+                pay={"salary_estimate": row["Salary Estimate"]}
+                if row.get("Salary Estimate") not in MISSING
+                else None,
+                attributes={
+                    k.lower().replace(" ", "_"): row[k]
+                    for k in ("Industry", "Sector", "Size", "Type of ownership")
+                    if row.get(k) not in MISSING
+                },
+            )
