@@ -9,7 +9,7 @@ in batches that commit one at a time, so a re-run after a crash resumes and a wa
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from skillpulse.extractors.skills import SkillExtractor
-from skillpulse.flows.sources.base import Posting, Quarantined, Source
+from skillpulse.flows.sources.base import Source
 from skillpulse.flows.store import Store, UpsertCounts, batched
 
 log = logging.getLogger(__name__)
@@ -42,17 +42,7 @@ def collect(store: Store, source: Source, run_id: str, progress: Progress | None
     """Stream a source into the store in batches; a failing source is reported, never fatal."""
     result = CollectResult(source.name)
     try:
-        # As the live runner does: a record quarantined by an earlier run (same source id and reason) is
-        # not quarantined again, so re-running the snapshot writes nothing new.
-        known = store.quarantined_reasons(source.name)
-        items = (
-            i for i in source.fetch() if not (isinstance(i, Quarantined) and (i.source_id, i.reason) in known)
-        )
-        batches: Iterator[list[Posting | Quarantined]] = batched(items, COLLECT_BATCH)
-        for batch in batches:
-            result.counts.add(store.upsert_postings(batch, run_id=run_id))
-            if progress:
-                progress(len(batch))
+        store.ingest(source.name, source.fetch(), run_id, COLLECT_BATCH, progress, result.counts)
     except Exception as exc:  # noqa: BLE001 - one source's failure must not stop the others
         result.error = f"{type(exc).__name__}: {exc}"
         log.warning("collect %s failed: %s", source.name, result.error)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -365,6 +365,28 @@ class Store:
         finally:
             self.con.unregister("seen_ids")
         return int(closing)
+
+    def ingest(
+        self,
+        source: str,
+        items: Iterable[Posting | Quarantined],
+        run_id: str | None,
+        batch_size: int,
+        progress: Callable[[int], None] | None = None,
+        counts: UpsertCounts | None = None,
+    ) -> UpsertCounts:
+        """The one collect loop every source goes through: batches of ``batch_size`` postings, each in
+        one transaction; a record quarantined by an earlier run (same source id and reason) is not
+        quarantined again, so re-running a collection writes nothing new. ``counts`` is updated batch by
+        batch, so a caller whose source fails midway still knows what was committed."""
+        known = self.quarantined_reasons(source)
+        fresh = (i for i in items if not (isinstance(i, Quarantined) and (i.source_id, i.reason) in known))
+        counts = counts if counts is not None else UpsertCounts()
+        for batch in batched(fresh, batch_size):
+            counts.add(self.upsert_postings(batch, run_id=run_id))
+            if progress:
+                progress(len(batch))
+        return counts
 
     def quarantined_reasons(self, source: str) -> set[tuple[str | None, str]]:
         """``(source_id, reason)`` pairs already quarantined for ``source``, so a re-run adds no copies."""

@@ -15,10 +15,9 @@ from typing import Any
 
 from skillpulse.flows.http import FetchSettings, Runtime
 from skillpulse.flows.sources import LIVE_SOURCES
-from skillpulse.flows.sources.base import Quarantined
 from skillpulse.flows.sources.config import CollectConfig
 from skillpulse.flows.sources.live import LiveSource, describe, error_kind
-from skillpulse.flows.store import Store, UpsertCounts, batched
+from skillpulse.flows.store import Store, UpsertCounts
 
 log = logging.getLogger(__name__)
 
@@ -68,16 +67,7 @@ def collect_source(
     """Stream one source into the store batch by batch, then close what complete listings dropped."""
     result = LiveResult(source.name)
     try:
-        known = store.quarantined_reasons(source.name)
-        items = (
-            item
-            for item in source.fetch()
-            if not (isinstance(item, Quarantined) and (item.source_id, item.reason) in known)
-        )
-        for batch in batched(items, batch_size):
-            result.counts.add(store.upsert_postings(batch, run_id=run_id))
-            if progress:
-                progress(len(batch))
+        store.ingest(source.name, source.fetch(), run_id, batch_size, progress, result.counts)
         for scope, seen in source.report.complete.items():
             result.closed += store.close_missing(source.name, scope, seen)
     except Exception as exc:  # noqa: BLE001 - one source's failure must not stop the others
