@@ -1,209 +1,27 @@
-"""The polite fetcher every live source uses: one ``httpx.AsyncClient`` per run, shared by all sources.
-
-Why each rule is here: the job-board APIs are public by their owners' choice, so we stay welcome by being
-predictable. Per-host concurrency and a minimum interval between requests keep us under each site's
-stated limits; retries back off exponentially with jitter and honour ``Retry-After``; bodies are capped
-before and after decompression (a gzip bomb must not eat the machine); redirects are limited; the
-User-Agent names us and a contact; HTML pages are fetched only where robots.txt allows; and ETag /
-Last-Modified are replayed from an on-disk cache so a re-run downloads only what changed.
-
-Sources are plain synchronous iterators, so :class:`Runtime` runs the client's event loop in a
-background thread and hands coroutines to it.
-"""
+"""The async GET with every rule applied: retries (logged and counted), caps, redirects, robots, cache."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import email.utils
-import itertools
-import json
 import logging
 import random
-import sqlite3
-import threading
 import time
 import zlib
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future
-from concurrent.futures import wait as futures_wait
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
 import httpx
 
-T = TypeVar("T")
-
-USER_AGENT_TOKEN = "skillpulse"
-DEFAULT_CONTACT = "https://github.com/skillpulse/skillpulse"
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+from skillpulse.flows.http.cache import HttpCache
+from skillpulse.flows.http.errors import FetchError
+from skillpulse.flows.http.limits import _HostLimiter, retry_after_seconds
+from skillpulse.flows.http.response import Response, _decoder
+from skillpulse.flows.http.settings import RETRY_STATUSES, USER_AGENT_TOKEN, FetchSettings, HostPolicy
 
 log = logging.getLogger(__name__)
-
-
-class FetchError(Exception):
-    """A request that failed for good; ``kind`` says why (network, timeout, status, too_large, ...)."""
-
-    def __init__(self, url: str, kind: str, message: str, status: int | None = None) -> None:
-        super().__init__(f"{kind}: {message} ({url})")
-        self.url = url
-        self.kind = kind
-        self.status = status
-
-
-@dataclass(frozen=True)
-class HostPolicy:
-    """How hard we may press one host: parallel requests and the gap between request starts."""
-
-    concurrency: int = 4
-    min_interval: float = 0.25
-
-
-@dataclass
-class FetchSettings:
-    """Every knob of the fetcher; tests shrink the timings, ``sources.yaml`` sets the contact."""
-
-    contact: str = DEFAULT_CONTACT
-    connect_timeout: float = 10.0
-    read_timeout: float = 30.0
-    total_timeout: float = 300.0  # a server trickling bytes never trips the read timeout; this stops it
-    retries: int = 4
-    backoff_base: float = 1.0
-    backoff_max: float = 60.0
-    max_retry_after: float = 300.0
-    max_body_bytes: int = 50 * 1024 * 1024
-    max_decompressed_bytes: int = 200 * 1024 * 1024
-    max_redirects: int = 5
-    default_policy: HostPolicy = field(default_factory=HostPolicy)
-    cache_path: Path | None = None
-
-    @property
-    def user_agent(self) -> str:
-        return f"{USER_AGENT_TOKEN}/0.1 (+{self.contact})"
-
-
-@dataclass
-class Response:
-    """A finished response. ``not_modified`` means the server said 304 and ``body`` came from the cache."""
-
-    url: str
-    status: int
-    headers: httpx.Headers
-    body: bytes
-    not_modified: bool = False
-
-    @property
-    def content_type(self) -> str:
-        return self.headers.get("content-type", "").lower()
-
-    def text(self) -> str:
-        return self.body.decode("utf-8", errors="replace")
-
-    def json(self) -> Any:
-        """Decode JSON, refusing HTML error pages and truncated bodies with a clear reason."""
-        head = self.body[:200].lstrip().lower()
-        if "html" in self.content_type or head.startswith((b"<!doctype", b"<html")):
-            raise FetchError(self.url, "not_json", f"expected JSON, got {self.content_type or 'HTML'}")
-        try:
-            return json.loads(self.body)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise FetchError(self.url, "bad_json", f"invalid or truncated JSON ({exc})") from exc
-
-
-class HttpCache:
-    """Validators and bodies of earlier 200 responses, plus a log of rate-limited runs, in SQLite.
-
-    The body is kept so a 304 can be replayed: if a run is killed after the body arrived but before its
-    postings were committed, the next run still gets them.
-    """
-
-    def __init__(self, path: Path | str) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()
-        self.con = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
-        self.con.execute("PRAGMA journal_mode=WAL")
-        self.con.execute(
-            "CREATE TABLE IF NOT EXISTS responses (url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, "
-            "body BLOB NOT NULL, stored_at REAL NOT NULL)"
-        )
-        self.con.execute("CREATE TABLE IF NOT EXISTS run_log (name TEXT NOT NULL, at REAL NOT NULL)")
-
-    def get(self, url: str) -> tuple[str | None, str | None, bytes] | None:
-        with self._lock:
-            row = self.con.execute(
-                "SELECT etag, last_modified, body FROM responses WHERE url = ?", [url]
-            ).fetchone()
-        return (row[0], row[1], zlib.decompress(row[2])) if row else None
-
-    def put(self, url: str, etag: str | None, last_modified: str | None, body: bytes) -> None:
-        with self._lock:
-            self.con.execute(
-                "INSERT OR REPLACE INTO responses VALUES (?, ?, ?, ?, ?)",
-                [url, etag, last_modified, zlib.compress(body, 6), time.time()],
-            )
-
-    def runs_since(self, name: str, since: float) -> int:
-        with self._lock:
-            return self.con.execute(
-                "SELECT count(*) FROM run_log WHERE name = ? AND at >= ?", [name, since]
-            ).fetchone()[0]
-
-    def log_run(self, name: str) -> None:
-        with self._lock:
-            self.con.execute("INSERT INTO run_log VALUES (?, ?)", [name, time.time()])
-
-    def close(self) -> None:
-        self.con.close()
-
-
-class _HostLimiter:
-    """A semaphore for concurrency plus a start-time gate for the minimum interval."""
-
-    def __init__(self, policy: HostPolicy) -> None:
-        self.policy = policy
-        self.semaphore = asyncio.Semaphore(max(1, policy.concurrency))
-        self._gate = asyncio.Lock()
-        self._next_start = 0.0
-
-    def pause_until(self, monotonic_at: float) -> None:
-        self._next_start = max(self._next_start, monotonic_at)
-
-    async def wait_turn(self) -> None:
-        async with self._gate:
-            delay = self._next_start - time.monotonic()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            self._next_start = time.monotonic() + self.policy.min_interval
-
-
-def retry_after_seconds(value: str | None) -> float | None:
-    """``Retry-After`` as seconds: either delta-seconds or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
-
-
-def _decoder(encoding: str) -> Any:
-    encoding = encoding.strip().lower()
-    if encoding in ("gzip", "x-gzip"):
-        return zlib.decompressobj(16 + zlib.MAX_WBITS)
-    if encoding == "deflate":
-        return zlib.decompressobj(zlib.MAX_WBITS | 32)
-    if encoding in ("", "identity"):
-        return None
-    raise ValueError(f"unsupported content-encoding {encoding!r}")
 
 
 class Fetcher:
@@ -420,60 +238,3 @@ class Fetcher:
             self._robots[origin] = parser
         parser = self._robots[origin]
         return parser is None or parser.can_fetch(USER_AGENT_TOKEN, url)
-
-
-class Runtime:
-    """Runs one :class:`Fetcher` on an event loop in a background thread, for synchronous callers."""
-
-    def __init__(self, settings: FetchSettings | None = None) -> None:
-        self.settings = settings or FetchSettings()
-        self.loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self.loop.run_forever, name="skillpulse-http", daemon=True)
-        self._thread.start()
-        self.fetcher: Fetcher = self.run(self._make_fetcher())
-
-    async def _make_fetcher(self) -> Fetcher:
-        return Fetcher(self.settings)
-
-    def submit(self, coro: Awaitable[T]) -> Future[T]:
-        return asyncio.run_coroutine_threadsafe(coro, self.loop)  # type: ignore[arg-type]
-
-    def run(self, coro: Awaitable[T]) -> T:
-        return self.submit(coro).result()
-
-    def as_completed(
-        self, jobs: Iterable[tuple[Any, Callable[[Fetcher], Awaitable[T]]]], window: int = 16
-    ) -> Iterator[tuple[Any, T | None, BaseException | None]]:
-        """Run jobs, at most ``window`` in flight (host limiters pace them further), and yield
-        ``(key, result, error)`` as each ends; the window bounds the bodies held in memory."""
-        pending = iter(jobs)
-        running: dict[Future[T], Any] = {}
-        try:
-            while True:
-                for key, make in itertools.islice(pending, max(0, window - len(running))):
-                    running[self.submit(make(self.fetcher))] = key
-                if not running:
-                    return
-                done, _ = futures_wait(running, return_when=FIRST_COMPLETED)
-                for future in done:
-                    key = running.pop(future)
-                    error = future.exception()
-                    yield key, (None if error else future.result()), error
-        finally:
-            for future in running:
-                future.cancel()
-
-    def close(self) -> None:
-        if not self.loop.is_running():
-            return
-        try:
-            self.run(self.fetcher.aclose())
-        finally:
-            self.loop.call_soon_threadsafe(self.loop.stop)
-            self._thread.join(timeout=5)
-
-    def __enter__(self) -> Runtime:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
