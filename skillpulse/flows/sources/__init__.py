@@ -1,31 +1,23 @@
 """Source registry: the snapshot, plus every live source module that registers itself here.
 
 A live source factory is called as ``factory(config: SourceConfig, runtime: Runtime, since=None)``;
-adding a source is one package under ``flows/sources/`` that uses :func:`register_live_source` and is
-named in ``LIVE_SOURCE_MODULES``.
+adding a source is one package under ``flows/sources/`` that uses :func:`register_live_source`: every
+subpackage here except the bundled snapshot is imported, so it registers itself (discovery by
+registration, nothing else to edit).
 """
 
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from collections.abc import Callable
 
 from skillpulse.flows.sources.base import Posting, PostingError, Quarantined, Source
 
 LIVE_SOURCES: dict[str, Callable[..., Source]] = {}
-LIVE_SOURCE_MODULES = (
-    "greenhouse",
-    "lever",
-    "ashby",
-    "smartrecruiters",
-    "workable",
-    "remoteok",
-    "remotive",
-    "arbeitnow",
-    "themuse",
-    "hn",
-    "jsonld",
-    "file",
+NOT_LIVE = {"snapshot"}  # the bundled snapshot is a package too, but it is read offline, not registered
+LIVE_SOURCE_MODULES = tuple(
+    sorted(m.name for m in pkgutil.iter_modules(__path__) if m.ispkg and m.name not in NOT_LIVE)
 )
 
 
