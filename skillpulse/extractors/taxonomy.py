@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -225,175 +226,293 @@ def _compile(pattern: str) -> tuple[re.Pattern | None, str | None]:
 def _semantic_problems(path: Path, data: dict, lines: dict[tuple, int]) -> list[Problem]:
     """What a schema cannot say: duplicates, clashing aliases, dead rules, broken regexes."""
     f = str(path)
-    problems: list[Problem] = []
     groups = [g for g in data.get("groups") or [] if isinstance(g, dict)]
-    seen: dict[str, int] = {}
-    for kind, items in (("skills", data.get("skills") or []), ("groups", data.get("groups") or [])):
-        for i, entry in enumerate(items):
-            if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
-                continue
-            sid = entry["id"]
-            line = _line_for(lines, (kind, i, "id"))
-            if sid in seen:
-                problems.append(Problem(f, line, sid, f"duplicate id (first defined at line {seen[sid]})"))
-            else:
-                seen[sid] = line
-    known = set(seen)
+    problems = _duplicate_id_problems(f, data, lines)
+    known = {sid for sid, _line in _defined_ids(data, lines)}
     group_ids = {g["id"] for g in groups if isinstance(g.get("id"), str)}
     claimed: dict[str, tuple[str, int]] = {}
     for i, entry in enumerate(data.get("skills") or []):
-        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+        if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+            problems += _skill_problems(_skill_entry(f, lines, i, entry), claimed, known, group_ids)
+    problems += _top_level_exclude_problems(f, data, lines)
+    problems += _group_parent_problems(f, groups, lines, known)
+    return problems
+
+
+def _defined_ids(data: dict, lines: dict[tuple, int]) -> Iterator[tuple[str, int]]:
+    """Each skill's, then each group's id with its line, in file order: the ids other entries may name."""
+    for kind, items in (("skills", data.get("skills") or []), ("groups", data.get("groups") or [])):
+        for i, entry in enumerate(items):
+            if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+                yield entry["id"], _line_for(lines, (kind, i, "id"))
+
+
+def _duplicate_id_problems(f: str, data: dict, lines: dict[tuple, int]) -> list[Problem]:
+    """Skills and groups share one id space; a second definition of an id would shadow the first."""
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    for sid, line in _defined_ids(data, lines):
+        if sid in seen:
+            problems.append(Problem(f, line, sid, f"duplicate id (first defined at line {seen[sid]})"))
+        else:
+            seen[sid] = line
+    return problems
+
+
+@dataclass(frozen=True)
+class _SkillEntry:
+    """One skill entry under check: its id, where its parts are in the file, and its string forms."""
+
+    file: str
+    index: int
+    sid: str
+    data: dict
+    lines: dict[tuple, int]
+    aliases: list[str]
+    exact: list[str]
+    trans_forms: list[tuple[str, int, str]]
+    ambiguous: set[str]
+
+    @cached_property
+    def forms(self) -> set[str]:
+        """Every literal form as written: aliases, case-sensitive forms and translations."""
+        return set(self.aliases) | set(self.exact) | {a for _, _, a in self.trans_forms}
+
+    @cached_property
+    def lowered(self) -> set[str]:
+        """The case-insensitive forms (aliases and translations), lowercased."""
+        return {a.lower() for a in self.aliases} | {a.lower() for _, _, a in self.trans_forms}
+
+    def at(self, *sub: Any) -> int:
+        """The line of ``sub`` (a path inside this entry), or of its nearest located ancestor."""
+        return _line_for(self.lines, ("skills", self.index, *sub))
+
+    def problem(self, line: int, message: str) -> Problem:
+        """A problem reported against this entry."""
+        return Problem(self.file, line, self.sid, message)
+
+
+def _skill_entry(f: str, lines: dict[tuple, int], i: int, entry: dict) -> _SkillEntry:
+    """Skill ``i`` with its string forms gathered once (a non-string form is the schema's to report)."""
+    aliases = [a for a in entry.get("aliases") or [] if isinstance(a, str)]
+    exact = [a for a in entry.get("case_sensitive") or [] if isinstance(a, str)]
+    trans = entry.get("translations") or {}
+    trans_forms = [
+        (lang, j, a)
+        for lang, forms in (trans.items() if isinstance(trans, dict) else [])
+        for j, a in enumerate(forms or [])
+        if isinstance(a, str)
+    ]
+    ambiguous = {a for a in entry.get("ambiguous") or [] if isinstance(a, str)}
+    return _SkillEntry(f, i, entry["id"], entry, lines, aliases, exact, trans_forms, ambiguous)
+
+
+def _skill_problems(
+    e: _SkillEntry, claimed: dict[str, tuple[str, int]], known: set[str], group_ids: set[str]
+) -> list[Problem]:
+    """Every check on one skill, in report order (``claimed`` carries forms across skills)."""
+    problems = _form_problems(e, claimed)
+    problems += _ambiguous_problems(e)
+    problems += _also_problems(e, known)
+    problems += _implies_problems(e, known, group_ids)
+    problems += _parent_problems(e, known)
+    regexes = _entry_regexes(e)
+    problems += _exclusion_problems(e)
+    problems += _regex_problems(e, regexes)
+    problems += _formless_problems(e, group_ids)
+    return problems
+
+
+def _form_problems(e: _SkillEntry, claimed: dict[str, tuple[str, int]]) -> list[Problem]:
+    """Walk a skill's forms in file order: unmatchable ones, then clashes with other skills or itself."""
+    problems: list[Problem] = []
+    local: set[str] = set()
+    located = (
+        [(a, e.at("aliases", j), a.lower()) for j, a in enumerate(e.aliases)]
+        + [(a, e.at("case_sensitive", j), a.lower()) for j, a in enumerate(e.exact)]
+        + [(a, e.at("translations", lang, j), a.lower()) for lang, j, a in e.trans_forms]
+    )
+    for form, line, key in located:
+        if _blank_or_padded(form):
+            problems.append(e.problem(line, f"form {form!r} is empty or has edge spaces: never matches"))
             continue
-        sid = entry["id"]
+        if not re.search(r"\w", form):
+            problems.append(e.problem(line, f"form {form!r} has no letter or digit: never matches"))
+        clash = _form_clash(e, form, key, claimed, local)
+        if clash:
+            problems.append(e.problem(line, clash))
+        local.add(key)
+        claimed.setdefault(key, (e.sid, line))
+    return problems
 
-        def at(*sub: Any, _i: int = i) -> int:
-            return _line_for(lines, ("skills", _i, *sub))
 
-        aliases = [a for a in entry.get("aliases") or [] if isinstance(a, str)]
-        exact = [a for a in entry.get("case_sensitive") or [] if isinstance(a, str)]
-        trans = entry.get("translations") or {}
-        trans_forms = [
-            (lang, j, a)
-            for lang, forms in (trans.items() if isinstance(trans, dict) else [])
-            for j, a in enumerate(forms or [])
-            if isinstance(a, str)
-        ]
-        forms = set(aliases) | set(exact) | {a for _, _, a in trans_forms}
-        lowered = {a.lower() for a in aliases} | {a.lower() for _, _, a in trans_forms}
-        located = (
-            [(a, at("aliases", j), a.lower()) for j, a in enumerate(aliases)]
-            + [(a, at("case_sensitive", j), a.lower()) for j, a in enumerate(exact)]
-            + [(a, at("translations", lang, j), a.lower()) for lang, j, a in trans_forms]
-        )
-        local: set[str] = set()
-        ambiguous = {a for a in entry.get("ambiguous") or [] if isinstance(a, str)}
+def _blank_or_padded(form: str) -> bool:
+    """Forms are matched as whole words, so an empty form or one with edge spaces can never match."""
+    return not form.strip() or form != form.strip()
 
-        def ambiguity_differs(form: str, _amb: set[str] = ambiguous, _al: list[str] = aliases) -> bool:
-            twins = [a for a in _al if a.lower() == form.lower()]
-            return any((t in _amb) != (form in _amb) for t in twins)
 
-        for form, line, key in located:
-            if not form.strip() or form != form.strip():
+def _form_clash(
+    e: _SkillEntry, form: str, key: str, claimed: dict[str, tuple[str, int]], local: set[str]
+) -> str | None:
+    """A form claimed by another skill counts for both; a case-sensitive twin of an alias is redundant."""
+    if key in claimed and claimed[key][0] != e.sid:
+        other, oline = claimed[key]
+        return f"alias {form!r} is also claimed by '{other}' (line {oline})"
+    if key in local and form in e.exact and key in e.lowered and not _ambiguity_differs(e, form):
+        return f"case-sensitive form {form!r} is already an alias: it adds nothing"
+    return None
+
+
+def _ambiguity_differs(e: _SkillEntry, form: str) -> bool:
+    """A case-sensitive twin is meaningful when it is ambiguous and its alias is not (or the reverse)."""
+    twins = [a for a in e.aliases if a.lower() == form.lower()]
+    return any((t in e.ambiguous) != (form in e.ambiguous) for t in twins)
+
+
+def _ambiguous_problems(e: _SkillEntry) -> list[Problem]:
+    """An ambiguous form that is not one of the skill's forms is a typo leaving the real form unguarded."""
+    forms = e.forms
+    return [
+        e.problem(e.at("ambiguous", j), f"ambiguous form {form!r} is not one of this skill's forms")
+        for j, form in enumerate(e.data.get("ambiguous") or [])
+        if form not in forms
+    ]
+
+
+def _also_problems(e: _SkillEntry, known: set[str]) -> list[Problem]:
+    """An 'also' rule must hang off a real form and name real ids, or it silently does nothing."""
+    problems: list[Problem] = []
+    also = e.data.get("also") or {}
+    if not isinstance(also, dict):
+        return problems
+    forms = e.forms
+    for form, ids in also.items():
+        if form not in forms:
+            problems.append(
+                e.problem(e.at("also", form), f"'also' form {form!r} is not one of this skill's forms")
+            )
+        for other in ids or []:
+            if other not in known:
+                problems.append(e.problem(e.at("also", form), f"'also' names unknown id '{other}'"))
+    return problems
+
+
+def _implies_problems(e: _SkillEntry, known: set[str], group_ids: set[str]) -> list[Problem]:
+    """'implies' adds literal mentions, so it must name another skill: not a group, unknown id or itself."""
+    problems: list[Problem] = []
+    for j, other in enumerate(e.data.get("implies") or []):
+        if other not in known or other in group_ids:
+            problems.append(
+                e.problem(e.at("implies", j), f"'implies' names '{other}', which is not a skill id")
+            )
+        elif other == e.sid:
+            problems.append(e.problem(e.at("implies", j), "a skill cannot imply itself"))
+    return problems
+
+
+def _parent_problems(e: _SkillEntry, known: set[str]) -> list[Problem]:
+    """A roll-up must reach an existing skill or group, and never loop back to the skill itself."""
+    problems: list[Problem] = []
+    for j, parent in enumerate(e.data.get("parents") or []):
+        if parent not in known:
+            problems.append(e.problem(e.at("parents", j), f"parent '{parent}' is not a skill or group id"))
+        elif parent == e.sid:
+            problems.append(e.problem(e.at("parents", j), "a skill cannot be its own parent"))
+    return problems
+
+
+def _entry_regexes(e: _SkillEntry) -> list[tuple[Any, int]]:
+    """Every regex of a skill with its line: patterns, context before/after, exclusions, their documents."""
+    regexes: list[tuple[Any, int]] = [
+        (p, e.at("patterns", j)) for j, p in enumerate(e.data.get("patterns") or [])
+    ]
+    ctx = e.data.get("context") or {}
+    if isinstance(ctx, dict):
+        for side in ("before", "after"):
+            regexes += [(p, e.at("context", side, j)) for j, p in enumerate(ctx.get(side) or [])]
+    for j, rule in enumerate(e.data.get("exclude") or []):
+        if isinstance(rule, str):
+            regexes.append((rule, e.at("exclude", j)))
+        elif isinstance(rule, dict) and isinstance(rule.get("document"), str):
+            regexes.append((rule["document"], e.at("exclude", j, "document")))
+    return regexes
+
+
+def _exclusion_problems(e: _SkillEntry) -> list[Problem]:
+    """An exclusion can only drop a mention of one of the skill's own forms; anything else never fires."""
+    problems: list[Problem] = []
+    forms = e.forms
+    for j, rule in enumerate(e.data.get("exclude") or []):
+        if isinstance(rule, str):
+            if _dead_literal_exclusion(e, rule, forms):
                 problems.append(
-                    Problem(f, line, sid, f"form {form!r} is empty or has edge spaces: never matches")
-                )
-                continue
-            if not re.search(r"\w", form):
-                problems.append(Problem(f, line, sid, f"form {form!r} has no letter or digit: never matches"))
-            if key in claimed and claimed[key][0] != sid:
-                other, oline = claimed[key]
-                problems.append(
-                    Problem(f, line, sid, f"alias {form!r} is also claimed by '{other}' (line {oline})")
-                )
-            elif key in local and form in exact and key in lowered and not ambiguity_differs(form):
-                problems.append(
-                    Problem(
-                        f, line, sid, f"case-sensitive form {form!r} is already an alias: it adds nothing"
+                    e.problem(
+                        e.at("exclude", j),
+                        f"exclusion {rule!r} contains none of this skill's forms: it can never match",
                     )
                 )
-            local.add(key)
-            claimed.setdefault(key, (sid, line))
-        for j, form in enumerate(entry.get("ambiguous") or []):
-            if form not in forms:
-                problems.append(
-                    Problem(
-                        f,
-                        at("ambiguous", j),
-                        sid,
-                        f"ambiguous form {form!r} is not one of this skill's forms",
-                    )
-                )
-        also = entry.get("also") or {}
-        if isinstance(also, dict):
-            for form, ids in also.items():
+        elif isinstance(rule, dict):
+            for k, form in enumerate(rule.get("forms") or []):
                 if form not in forms:
                     problems.append(
-                        Problem(
-                            f, at("also", form), sid, f"'also' form {form!r} is not one of this skill's forms"
-                        )
+                        e.problem(e.at("exclude", j, "forms", k), f"excluded form {form!r} is not a form")
                     )
-                for other in ids or []:
-                    if other not in known:
-                        problems.append(
-                            Problem(f, at("also", form), sid, f"'also' names unknown id '{other}'")
-                        )
-        for j, other in enumerate(entry.get("implies") or []):
-            if other not in known or other in group_ids:
-                problems.append(
-                    Problem(f, at("implies", j), sid, f"'implies' names '{other}', which is not a skill id")
-                )
-            elif other == sid:
-                problems.append(Problem(f, at("implies", j), sid, "a skill cannot imply itself"))
-        for j, parent in enumerate(entry.get("parents") or []):
-            if parent not in known:
-                problems.append(
-                    Problem(f, at("parents", j), sid, f"parent '{parent}' is not a skill or group id")
-                )
-            elif parent == sid:
-                problems.append(Problem(f, at("parents", j), sid, "a skill cannot be its own parent"))
-        regexes: list[tuple[str, int]] = [
-            (p, at("patterns", j)) for j, p in enumerate(entry.get("patterns") or [])
-        ]
-        ctx = entry.get("context") or {}
-        if isinstance(ctx, dict):
-            for side in ("before", "after"):
-                regexes += [(p, at("context", side, j)) for j, p in enumerate(ctx.get(side) or [])]
-        for j, rule in enumerate(entry.get("exclude") or []):
-            if isinstance(rule, str):
-                regexes.append((rule, at("exclude", j)))
-                literal = not re.search(r"[\\()\[\]|.*+?{}^$]", rule)
-                if (
-                    literal
-                    and forms
-                    and not any(x in rule or (x in aliases and x.lower() in rule.lower()) for x in forms)
-                ):
-                    problems.append(
-                        Problem(
-                            f,
-                            at("exclude", j),
-                            sid,
-                            f"exclusion {rule!r} contains none of this skill's forms: it can never match",
-                        )
-                    )
-            elif isinstance(rule, dict):
-                if isinstance(rule.get("document"), str):
-                    regexes.append((rule["document"], at("exclude", j, "document")))
-                for k, form in enumerate(rule.get("forms") or []):
-                    if form not in forms:
-                        problems.append(
-                            Problem(
-                                f, at("exclude", j, "forms", k), sid, f"excluded form {form!r} is not a form"
-                            )
-                        )
-        for pattern, line in regexes:
-            if not isinstance(pattern, str):
-                continue
-            pat, err = _compile(pattern)
-            if err:
-                problems.append(Problem(f, line, sid, err))
-            elif pat.fullmatch(""):
-                problems.append(
-                    Problem(f, line, sid, f"regex {pattern!r} matches the empty string: it can never decide")
-                )
-        if not forms and not entry.get("patterns") and not any(g.get("id") == sid for g in groups):
+    return problems
+
+
+def _dead_literal_exclusion(e: _SkillEntry, rule: str, forms: set[str]) -> bool:
+    """A plain-text exclusion holding none of the skill's forms can never overlap one of its mentions."""
+    literal = not re.search(r"[\\()\[\]|.*+?{}^$]", rule)
+    return bool(
+        literal
+        and forms
+        and not any(x in rule or (x in e.aliases and x.lower() in rule.lower()) for x in forms)
+    )
+
+
+def _regex_problems(e: _SkillEntry, regexes: list[tuple[Any, int]]) -> list[Problem]:
+    """A regex that does not compile crashes a run; one that matches the empty string decides nothing."""
+    problems: list[Problem] = []
+    for pattern, line in regexes:
+        if not isinstance(pattern, str):
+            continue
+        pat, err = _compile(pattern)
+        if err:
+            problems.append(e.problem(line, err))
+        elif pat.fullmatch(""):
             problems.append(
-                Problem(f, at(), sid, "no aliases, case_sensitive forms or translations: never matches")
+                e.problem(line, f"regex {pattern!r} matches the empty string: it can never decide")
             )
+    return problems
+
+
+def _formless_problems(e: _SkillEntry, group_ids: set[str]) -> list[Problem]:
+    """A skill with no forms and no patterns can never be mentioned (unless it doubles as a roll-up group)."""
+    if not e.forms and not e.data.get("patterns") and e.sid not in group_ids:
+        return [e.problem(e.at(), "no aliases, case_sensitive forms or translations: never matches")]
+    return []
+
+
+def _top_level_exclude_problems(f: str, data: dict, lines: dict[tuple, int]) -> list[Problem]:
+    """The file-wide exclusions run on every posting, so each must be a string that compiles."""
+    problems: list[Problem] = []
     for j, pattern in enumerate(data.get("exclude") or []):
         _pat, err = _compile(pattern) if isinstance(pattern, str) else (None, "not a string")
         if err:
             problems.append(Problem(f, _line_for(lines, ("exclude", j)), None, f"exclude #{j + 1}: {err}"))
+    return problems
+
+
+def _group_parent_problems(
+    f: str, groups: list[dict], lines: dict[tuple, int], known: set[str]
+) -> list[Problem]:
+    """A group's roll-up must reach an existing skill or group."""
+    problems: list[Problem] = []
     for i, group in enumerate(groups):
         for j, parent in enumerate(group.get("parents") or []):
             if parent not in known:
-                problems.append(
-                    Problem(
-                        f,
-                        _line_for(lines, ("groups", i, "parents", j)),
-                        group.get("id"),
-                        f"unknown parent '{parent}'",
-                    )
-                )
+                line = _line_for(lines, ("groups", i, "parents", j))
+                problems.append(Problem(f, line, group.get("id"), f"unknown parent '{parent}'"))
     return problems
 
 
