@@ -43,25 +43,31 @@ class AshbySource(LiveSource):
         return Listing(data["jobs"], not_modified=not_modified)
 
     def normalise(self, unit: Unit, record: dict[str, Any], listing: Listing) -> Posting:
-        require(record, "id", "title")
-        secondary = [s.get("location") for s in record.get("secondaryLocations") or []]
-        return Posting(
-            source=self.name,
-            source_id=str(record["id"]),
-            title=record["title"],
-            company=self.config.get("companies", {}).get(unit.scope) or unit.scope,
-            description=record.get("descriptionHtml") or record.get("descriptionPlain"),
-            description_is_html=bool(record.get("descriptionHtml")),
-            raw=record,
-            url=record.get("jobUrl"),
-            locations=clean_locations(record.get("location"), secondary),
-            remote=_remote(record),
-            posted_at=parse_time(record.get("publishedAt")),
-            pay=record.get("compensation"),
-            attributes={
-                "department": record.get("department"),
-                "team": record.get("team"),
-                "employment_type": record.get("employmentType"),
-                "is_listed": record.get("isListed"),
-            },
-        )
+        return posting_from_record(record, self.config.get("companies", {}).get(unit.scope) or unit.scope)
+
+
+def posting_from_record(record: dict[str, Any], company: str | None) -> Posting:
+    """One Ashby job object as a posting; the bundled 2025 boards are read through this too, so live and
+    snapshot rows are built by the same code. ``compensation`` is kept whole as pay."""
+    require(record, "id", "title")
+    secondary = [s.get("location") for s in record.get("secondaryLocations") or []]
+    return Posting(
+        source=AshbySource.name,
+        source_id=str(record["id"]),
+        title=record["title"],
+        company=company,
+        description=record.get("descriptionHtml") or record.get("descriptionPlain"),
+        description_is_html=bool(record.get("descriptionHtml")),
+        raw=record,
+        url=record.get("jobUrl"),
+        locations=clean_locations(record.get("location"), secondary),
+        remote=_remote(record),
+        posted_at=parse_time(record.get("publishedAt")),
+        pay=record.get("compensation"),
+        attributes={
+            "department": record.get("department"),
+            "team": record.get("team"),
+            "employment_type": record.get("employmentType"),
+            "is_listed": record.get("isListed"),
+        },
+    )

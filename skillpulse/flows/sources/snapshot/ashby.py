@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from skillpulse.flows.sources.ashby import _remote as ashby_remote
+from skillpulse.flows.sources.ashby import posting_from_record
 from skillpulse.flows.sources.base import Posting, Quarantined, parse_time
 from skillpulse.flows.sources.live import clean_locations, require
 from skillpulse.flows.sources.snapshot.common import _described, _Seen, _upstream_id, jsonl_rows, read_rows
@@ -37,31 +37,10 @@ def uber_locations(value: Any) -> list[str]:
 
 
 def _ashby_posting(row: dict[str, Any]) -> Posting:
-    """As ``flows.sources.ashby.AshbySource.normalise`` builds it, so snapshot and live rows compare:
-    the board slug is the company, ``compensation`` is kept whole as pay (parsed by
-    ``extractors.salary.parse_pay``)."""
-    require(row, "id", "title")
-    secondary = [s.get("location") for s in row.get("secondaryLocations") or []]
-    return Posting(
-        source="ashby",
-        source_id=str(row["id"]),
-        title=row["title"],
-        company=row.get("_company_slug") or None,
-        description=_described(row.get("descriptionHtml") or row.get("descriptionPlain")),
-        description_is_html=bool(row.get("descriptionHtml")),
-        raw=row,
-        url=row.get("jobUrl"),
-        locations=clean_locations(row.get("location"), secondary),
-        remote=ashby_remote(row),
-        posted_at=parse_time(row.get("publishedAt")),
-        pay=row.get("compensation"),
-        attributes={
-            "department": row.get("department"),
-            "team": row.get("team"),
-            "employment_type": row.get("employmentType"),
-            "is_listed": row.get("isListed"),
-        },
-    )
+    """Built by the live Ashby source's own mapping (the board slug is the company); a row without
+    text is quarantined, since the snapshot is read for its text."""
+    _described(row.get("descriptionHtml") or row.get("descriptionPlain"))
+    return posting_from_record(row, row.get("_company_slug") or None)
 
 
 def _uber_posting(row: dict[str, Any]) -> Posting:
