@@ -9,6 +9,8 @@ never pooled row by row with postings.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -258,49 +260,16 @@ def eval_salary_premium(spec: dict, data: ReportData, cfg: ClaimsConfig, taxonom
     for other in spec["comparison"]:
         strata_est: list[tuple[str, Estimate]] = []
         all_periods: list[Estimate] = []
-        for source, period, genre, part in _strata_pay(pay, cfg):
-            a = part[role_mask(part, cfg.focus_role)].annual_real
-            b = part[role_mask(part, other, (cfg.focus_role,))].annual_real
-            if min(len(a), len(b)) < cfg.min_stratum_n:
-                continue
-            est = bootstrap_difference(a, b, np.median)
+        for row in _premium_strata(pay, survey, other, cfg):
+            est = bootstrap_difference(row.a, row.b, np.median)
             evidence.append(
                 Evidence.of(
-                    source,
-                    f"US postings: ML engineer minus {role_name(other)}",
-                    "median_difference_usd",
-                    est,
-                    other,
-                    period,
-                    genre,
+                    row.source, row.population, "median_difference_usd", est, other, row.period, row.genre
                 )
             )
             all_periods.append(est)
-            if period == recent:
-                strata_est.append((f"{source} {period}", est))
-        title = SURVEY_TITLES.get(other)
-        if title and not survey.empty:
-            s_a = _survey_us(survey, SURVEY_TITLES["ml_engineer"])
-            s_b = _survey_us(survey, title)
-            for period in sorted(set(s_a.period.dropna()) & set(s_b.period.dropna())):
-                a, b = s_a[s_a.period == period].annual_real, s_b[s_b.period == period].annual_real
-                if min(len(a), len(b)) < cfg.min_stratum_n:
-                    continue
-                est = bootstrap_difference(a, b, np.median)
-                evidence.append(
-                    Evidence.of(
-                        SURVEY,
-                        f"US survey: Machine Learning Engineer minus {title}, duplicates removed",
-                        "median_difference_usd",
-                        est,
-                        other,
-                        str(period),
-                        "survey",
-                    )
-                )
-                all_periods.append(est)
-                if period == recent:
-                    strata_est.append((f"{SURVEY} {period}", est))
+            if row.period == recent:
+                strata_est.append((f"{row.source} {row.period}", est))
         recent_pay = pay[pay.period.eq(recent)]
         naive = bootstrap_difference(
             recent_pay[role_mask(recent_pay, cfg.focus_role)].annual_real,
@@ -367,6 +336,38 @@ def eval_salary_premium(spec: dict, data: ReportData, cfg: ClaimsConfig, taxonom
         {"setting": "all periods combined", "verdict": _all_of(sens_all)},
     ]
     return out
+
+
+@dataclass(frozen=True)
+class _PayStratum:
+    source: str
+    period: str
+    genre: str
+    population: str
+    a: pd.Series  # ML engineers' pay
+    b: pd.Series  # the other role's pay
+
+
+def _premium_strata(
+    pay: pd.DataFrame, survey: pd.DataFrame, other: str, cfg: ClaimsConfig
+) -> list[_PayStratum]:
+    """Every source × period (postings first, then the survey's years) with enough pay in both groups."""
+    out = []
+    for source, period, genre, part in _strata_pay(pay, cfg):
+        a = part[role_mask(part, cfg.focus_role)].annual_real
+        b = part[role_mask(part, other, (cfg.focus_role,))].annual_real
+        out.append(
+            _PayStratum(source, period, genre, f"US postings: ML engineer minus {role_name(other)}", a, b)
+        )
+    title = SURVEY_TITLES.get(other)
+    if title and not survey.empty:
+        s_a = _survey_us(survey, SURVEY_TITLES["ml_engineer"])
+        s_b = _survey_us(survey, title)
+        population = f"US survey: Machine Learning Engineer minus {title}, duplicates removed"
+        for period in sorted(set(s_a.period.dropna()) & set(s_b.period.dropna())):
+            a, b = s_a[s_a.period == period].annual_real, s_b[s_b.period == period].annual_real
+            out.append(_PayStratum(SURVEY, str(period), "survey", population, a, b))
+    return [row for row in out if min(len(row.a), len(row.b)) >= cfg.min_stratum_n]
 
 
 def _premium_words(other: str, e: Evidence | None) -> str:
