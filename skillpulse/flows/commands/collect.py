@@ -58,11 +58,17 @@ def collect(
     """
     from skillpulse.flows.progress import console as progress_console
     from skillpulse.flows.settings import default_db_path
-    from skillpulse.flows.sources.config import load_config
+    from skillpulse.flows.sources.config import ConfigError, load_config
     from skillpulse.flows.sources.runner import build_source, enabled_sources, runtime_for_run
     from skillpulse.flows.store import Store
 
-    settings = load_config(config)
+    try:
+        settings = load_config(config)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            console.print(problem, markup=False, highlight=False)
+        console.print("Fix the sources file (the keys each source reads are in the README), then re-run.")
+        raise typer.Exit(2) from exc
     names = list(source or enabled_sources(settings))
     unknown = [n for n in names if n not in _known()]
     if unknown:

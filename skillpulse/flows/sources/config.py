@@ -8,6 +8,7 @@ goes into our User-Agent.
 
 from __future__ import annotations
 
+import difflib
 import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -20,6 +21,64 @@ from skillpulse.flows.settings import PROJECT_ROOT, data_dir
 
 DEFAULT_CONFIG_PATH = PROJECT_ROOT / "sources.yaml"
 _COMMON_KEYS = {"enabled", "base_url", "concurrency", "min_interval"}
+_TOP_KEYS = {"http", "batch_size", "sources"}
+_HTTP_EXTRA_KEYS = {"concurrency", "min_interval", "cache_path"}
+
+
+class ConfigError(ValueError):
+    """``sources.yaml`` cannot be used; ``problems`` holds one ``file:line: where: what to do`` each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(problems[0] + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
+        self.problems = problems
+
+
+def _unknown(path: Path, line: int, where: str, key: str, known: set[str]) -> str:
+    close = difflib.get_close_matches(key, sorted(known), n=1)
+    hint = f" — did you mean '{close[0]}'?" if close else ""
+    return f"{path}:{line}: {where}: unknown key '{key}'{hint} Known: {', '.join(sorted(known)) or 'none'}."
+
+
+def _mapping(node: yaml.Node | None) -> list[tuple[yaml.ScalarNode, yaml.Node]]:
+    return list(node.value) if isinstance(node, yaml.MappingNode) else []
+
+
+def check_config(path: Path, text: str) -> list[str]:
+    """Every key of ``sources.yaml`` that nothing reads, with its file and line: a typo ("bords") would
+    otherwise be ignored and the source would quietly collect nothing."""
+    from skillpulse.flows.sources import LIVE_SOURCES
+
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 0
+        return [f"{path}:{line}: not valid YAML ({getattr(exc, 'problem', exc)})."]
+    if root is not None and not isinstance(root, yaml.MappingNode):
+        return [f"{path}:{root.start_mark.line + 1}: expected a mapping with 'sources' (and 'http')."]
+    problems = []
+    http_known = {f.name for f in fields(FetchSettings)} - {"default_policy"} | _HTTP_EXTRA_KEYS
+    for key, value in _mapping(root):
+        line = key.start_mark.line + 1
+        if key.value not in _TOP_KEYS:
+            problems.append(_unknown(path, line, "top level", key.value, _TOP_KEYS))
+        elif key.value == "http":
+            for k, _ in _mapping(value):
+                if k.value not in http_known:
+                    problems.append(_unknown(path, k.start_mark.line + 1, "http", k.value, http_known))
+        elif key.value == "sources":
+            for name, entry in _mapping(value):
+                where = f"sources.{name.value}"
+                if name.value not in LIVE_SOURCES:
+                    problems.append(
+                        _unknown(path, name.start_mark.line + 1, "sources", name.value, set(LIVE_SOURCES))
+                    )
+                    continue
+                known = _COMMON_KEYS | set(getattr(LIVE_SOURCES[name.value], "options", ()))
+                for k, _ in _mapping(entry):
+                    if k.value not in known:
+                        problems.append(_unknown(path, k.start_mark.line + 1, where, k.value, known))
+    return problems
 
 
 @dataclass
@@ -90,9 +149,15 @@ def parse_config(raw: dict[str, Any] | None) -> CollectConfig:
 
 
 def load_config(path: Path | str | None = None) -> CollectConfig:
-    """Read ``sources.yaml`` (the shipped one unless ``path``); a missing file means no live sources."""
+    """Read ``sources.yaml`` (the shipped one unless ``path``); a missing file means no live sources.
+
+    Raises :class:`ConfigError` listing every unknown key with its line, before anything is fetched.
+    """
     path = Path(path) if path else DEFAULT_CONFIG_PATH
     if not path.exists():
         return parse_config({})
-    with path.open(encoding="utf-8") as fh:
-        return parse_config(yaml.safe_load(fh))
+    text = path.read_text(encoding="utf-8")
+    problems = check_config(path, text)
+    if problems:
+        raise ConfigError(problems)
+    return parse_config(yaml.safe_load(text))

@@ -69,6 +69,9 @@ class LiveSource:
     default_base_url = ""
     policy = HostPolicy()
     rate_headers = False
+    # The source's own keys in sources.yaml (besides enabled, base_url, concurrency, min_interval): a key
+    # not listed is refused with file:line when the file is read, so a typo is never silently ignored.
+    options: frozenset[str] = frozenset()
 
     def __init__(self, config: SourceConfig, runtime: Runtime, since: date | datetime | None = None) -> None:
         self.config = config

@@ -21,6 +21,7 @@ from skillpulse.flows.sources.live import (
 
 @register_live_source("arbeitnow")
 class ArbeitnowSource(LiveSource):
+    options = frozenset({"max_pages"})  # its keys in sources.yaml
     name = "arbeitnow"
     default_base_url = settings.BASE_URL
     policy = settings.POLICY

@@ -28,6 +28,7 @@ def _remote(record: dict[str, Any]) -> bool | None:
 
 @register_live_source("ashby")
 class AshbySource(LiveSource):
+    options = frozenset({"boards", "companies"})  # its keys in sources.yaml
     name = "ashby"
     default_base_url = settings.BASE_URL
     policy = settings.POLICY

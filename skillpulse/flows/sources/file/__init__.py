@@ -61,6 +61,7 @@ def _flag(value: Any) -> bool | None:
 
 @register_live_source("file")
 class FileSource(LiveSource):
+    options = frozenset({"columns", "format", "html", "path", "source_name"})  # its keys in sources.yaml
     name = "file"
 
     def units(self) -> list[Unit]:

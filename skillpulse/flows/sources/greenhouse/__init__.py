@@ -23,6 +23,7 @@ from skillpulse.flows.sources.live import (
 
 @register_live_source("greenhouse")
 class GreenhouseSource(LiveSource):
+    options = frozenset({"boards", "pay_details"})  # its keys in sources.yaml
     name = "greenhouse"
     default_base_url = settings.BASE_URL
     policy = settings.POLICY

@@ -41,6 +41,9 @@ def _shift(month: str, back: int) -> str:
 
 @register_live_source("hn")
 class HackerNewsSource(LiveSource):
+    options = frozenset(
+        {"firebase", "firebase_url", "from_month", "months_back", "to_month"}
+    )  # its keys in sources.yaml
     name = "hn"
     default_base_url = settings.BASE_URL
     policy = settings.POLICY

@@ -70,6 +70,7 @@ def description_html(value: Any) -> str | None:
 
 @register_live_source("jsonld")
 class JsonLdSource(LiveSource):
+    options = frozenset({"max_sitemap_urls", "sitemaps", "urls"})  # its keys in sources.yaml
     name = "jsonld"
     policy = settings.POLICY
 

@@ -32,6 +32,7 @@ def description_html(record: dict[str, Any]) -> str:
 
 @register_live_source("lever")
 class LeverSource(LiveSource):
+    options = frozenset({"companies", "max_pages", "page_size", "sites"})  # its keys in sources.yaml
     name = "lever"
     default_base_url = settings.BASE_URL
     policy = settings.POLICY

@@ -28,6 +28,7 @@ def _salary(record: dict[str, Any]) -> dict[str, Any] | None:
 
 @register_live_source("remoteok")
 class RemoteOkSource(LiveSource):
+    options: frozenset[str] = frozenset()  # no keys of its own in sources.yaml
     name = "remoteok"
     default_base_url = settings.BASE_URL
     policy = settings.POLICY

@@ -27,6 +27,7 @@ class RunLimitReached(RuntimeError):
 
 @register_live_source("remotive")
 class RemotiveSource(LiveSource):
+    options = frozenset({"category", "max_runs_per_day"})  # its keys in sources.yaml
     name = "remotive"
     default_base_url = settings.BASE_URL
     policy = settings.POLICY

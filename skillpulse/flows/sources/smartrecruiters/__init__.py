@@ -29,6 +29,7 @@ def _location(loc: dict[str, Any]) -> str | None:
 
 @register_live_source("smartrecruiters")
 class SmartRecruitersSource(LiveSource):
+    options = frozenset({"companies", "page_size"})  # its keys in sources.yaml
     name = "smartrecruiters"
     default_base_url = settings.BASE_URL
     policy = settings.POLICY

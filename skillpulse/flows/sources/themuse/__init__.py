@@ -21,6 +21,7 @@ from skillpulse.flows.sources.themuse import settings
 
 @register_live_source("themuse")
 class TheMuseSource(LiveSource):
+    options = frozenset({"category", "company", "level", "location", "max_pages"})  # its keys in sources.yaml
     name = "themuse"
     default_base_url = settings.BASE_URL
     policy = settings.POLICY

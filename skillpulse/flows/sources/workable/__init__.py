@@ -38,6 +38,7 @@ def merge_rows(jobs: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 @register_live_source("workable")
 class WorkableSource(LiveSource):
+    options = frozenset({"accounts"})  # its keys in sources.yaml
     name = "workable"
     default_base_url = settings.BASE_URL
     policy = settings.POLICY
