@@ -83,3 +83,22 @@ def test_a_failing_batch_is_rolled_back_whole(db_path, monkeypatch):
             store.upsert_postings([Quarantined("test", "q", "bad", None), make_posting("1")])
         assert store.count("quarantine") == 0
         assert store.count("postings") == 0
+
+
+def test_a_transaction_commits_when_the_block_ends_and_rolls_back_when_it_fails(db_path):
+    with Store(db_path) as store:
+        with store.transaction() as con:
+            con.execute("INSERT INTO runs (run_id, started_at, status) VALUES ('kept', now(), 'ok')")
+        with pytest.raises(RuntimeError), store.transaction() as con:
+            con.execute("INSERT INTO runs (run_id, started_at, status) VALUES ('lost', now(), 'ok')")
+            raise RuntimeError("a batch failed midway")
+        ids = {r[0] for r in store.con.execute("SELECT run_id FROM runs").fetchall()}
+    assert ids == {"kept"}
+
+
+def test_the_store_creates_every_table_the_steps_and_report_read(db_path):
+    with Store(db_path) as store:
+        tables = {
+            r[0] for r in store.con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+        }
+    assert {"postings", "posting_skills", "posting_roles", "posting_enrichment", "posting_salaries"} <= tables

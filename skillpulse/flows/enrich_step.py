@@ -31,37 +31,6 @@ CODE_VERSION = "2"
 BATCH = 2_000
 Progress = Callable[[int], None]
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS posting_enrichment (
-    posting_key VARCHAR NOT NULL,
-    enricher_version VARCHAR NOT NULL,
-    seniority VARCHAR NOT NULL,
-    countries JSON NOT NULL,
-    city VARCHAR,
-    remote_mode VARCHAR NOT NULL,
-    industry VARCHAR NOT NULL,
-    company_norm VARCHAR,
-    dup_group VARCHAR,
-    dup_kind VARCHAR,
-    PRIMARY KEY (posting_key, enricher_version)
-);
-CREATE TABLE IF NOT EXISTS posting_salaries (
-    posting_key VARCHAR NOT NULL,
-    enricher_version VARCHAR NOT NULL,
-    n INTEGER NOT NULL,
-    min DOUBLE,
-    max DOUBLE,
-    currency VARCHAR,
-    period VARCHAR NOT NULL,
-    annual_usd_min DOUBLE,
-    annual_usd_max DOUBLE,
-    provenance VARCHAR NOT NULL,
-    raw VARCHAR,
-    rejected_reason VARCHAR,
-    PRIMARY KEY (posting_key, enricher_version, n)
-);
-"""
-
 
 def _version() -> str:
     """Code version + hash of the rule files and enrichment modules: any edit re-enriches everything."""
@@ -76,10 +45,6 @@ def _version() -> str:
 
 
 ENRICHER_VERSION = _version()
-
-
-def ensure_schema(store: Store) -> None:
-    store.con.execute(SCHEMA)
 
 
 def pending(store: Store, version: str = ENRICHER_VERSION) -> list[str]:
@@ -183,9 +148,7 @@ def _write_batch(store: Store, version: str, frame: pd.DataFrame) -> None:
             )  # fmt: skip
         status_rows.append((key, version, row["content_hash"], now))
     keys = pd.DataFrame({"posting_key": frame["posting_key"]})
-    con = store.con
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with store.transaction() as con:
         con.register("batch_keys", keys)
         for table in ("posting_roles", "posting_enrichment", "posting_salaries"):
             con.execute(
@@ -200,10 +163,6 @@ def _write_batch(store: Store, version: str, frame: pd.DataFrame) -> None:
         con.register("status_frame", pd.DataFrame(status_rows, columns=["k", "v", "h", "t"]))
         con.execute("INSERT OR REPLACE INTO enrichments SELECT k, v, h, t FROM status_frame")
         con.unregister("status_frame")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
 
 
 def _dedupe_items(store: Store, version: str) -> Iterator[dedupe.DedupeItem]:
@@ -239,9 +198,7 @@ def group_duplicates(store: Store, version: str = ENRICHER_VERSION) -> dict[str,
             "dup_kind": [k for _, k in groups.values()],
         }
     )
-    con = store.con
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with store.transaction() as con:
         con.register("dup_frame", frame)
         con.execute(
             "UPDATE posting_enrichment e SET dup_group = d.dup_group, dup_kind = d.dup_kind "
@@ -267,17 +224,12 @@ def group_duplicates(store: Store, version: str = ENRICHER_VERSION) -> dict[str,
             """,
             {"v": version},
         )
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     n_groups = frame["dup_group"].nunique() if len(frame) else 0
     return {"postings": len(frame), "jobs": int(n_groups), "duplicates": len(frame) - int(n_groups)}
 
 
 def enrich(store: Store, progress: Progress | None = None) -> dict[str, int]:
     """Enrich what is missing for ``ENRICHER_VERSION``, then regroup duplicates if anything changed."""
-    ensure_schema(store)
     version = ENRICHER_VERSION
     keys = pending(store, version)
     done = 0

@@ -76,10 +76,8 @@ def extract_skills(db_path: str, taxonomy_path: str) -> dict[str, Any]:
 
 @task(name="enrich", retries=1, retry_delay_seconds=5)
 def enrich(db_path: str) -> dict[str, Any]:
-    with Store(db_path) as store:
-        enrich_step.ensure_schema(store)
-        with progress_bar("enrich", total=len(enrich_step.pending(store))) as advance:
-            return enrich_step.enrich(store, advance)
+    with Store(db_path) as store, progress_bar("enrich", total=len(enrich_step.pending(store))) as advance:
+        return enrich_step.enrich(store, advance)
 
 
 @task(name="report")

@@ -96,20 +96,16 @@ def extract(store: Store, extractor: SkillExtractor, progress: Progress | None =
                 skill_rows.append((key, version, skill_id, len(ms), first.start, first.end, first.text))
             status_rows.append((key, version, content_hash, len(by_skill), now))
             mentions_total += len(mentions)
-        store.con.execute("BEGIN TRANSACTION")
         try:
-            store.con.execute(
-                "DELETE FROM posting_skills WHERE extractor_version = ? "
-                "AND posting_key IN (SELECT posting_key FROM chunk_keys)",
-                [version],
-            )
-            if skill_rows:
-                store.con.executemany("INSERT INTO posting_skills VALUES (?, ?, ?, ?, ?, ?, ?)", skill_rows)
-            store.con.executemany("INSERT OR REPLACE INTO extractions VALUES (?, ?, ?, ?, ?)", status_rows)
-            store.con.execute("COMMIT")
-        except BaseException:
-            store.con.execute("ROLLBACK")
-            raise
+            with store.transaction() as con:
+                con.execute(
+                    "DELETE FROM posting_skills WHERE extractor_version = ? "
+                    "AND posting_key IN (SELECT posting_key FROM chunk_keys)",
+                    [version],
+                )
+                if skill_rows:
+                    con.executemany("INSERT INTO posting_skills VALUES (?, ?, ?, ?, ?, ?, ?)", skill_rows)
+                con.executemany("INSERT OR REPLACE INTO extractions VALUES (?, ?, ?, ?, ?)", status_rows)
         finally:
             store.con.unregister("chunk_keys")
         done += len(rows)

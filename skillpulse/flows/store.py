@@ -11,6 +11,7 @@ import itertools
 import json
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -104,6 +105,35 @@ CREATE TABLE IF NOT EXISTS enrichments (
     content_hash VARCHAR NOT NULL,
     enriched_at TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (posting_key, enricher_version)
+);
+-- Enrichment (roles above, these by the enricher version): what the report's populations are made of.
+CREATE TABLE IF NOT EXISTS posting_enrichment (
+    posting_key VARCHAR NOT NULL,
+    enricher_version VARCHAR NOT NULL,
+    seniority VARCHAR NOT NULL,
+    countries JSON NOT NULL,
+    city VARCHAR,
+    remote_mode VARCHAR NOT NULL,
+    industry VARCHAR NOT NULL,
+    company_norm VARCHAR,
+    dup_group VARCHAR,
+    dup_kind VARCHAR,
+    PRIMARY KEY (posting_key, enricher_version)
+);
+CREATE TABLE IF NOT EXISTS posting_salaries (
+    posting_key VARCHAR NOT NULL,
+    enricher_version VARCHAR NOT NULL,
+    n INTEGER NOT NULL,
+    min DOUBLE,
+    max DOUBLE,
+    currency VARCHAR,
+    period VARCHAR NOT NULL,
+    annual_usd_min DOUBLE,
+    annual_usd_max DOUBLE,
+    provenance VARCHAR NOT NULL,
+    raw VARCHAR,
+    rejected_reason VARCHAR,
+    PRIMARY KEY (posting_key, enricher_version, n)
 );
 CREATE TABLE IF NOT EXISTS survey_salaries (
     row_number INTEGER PRIMARY KEY,
@@ -204,17 +234,12 @@ class Store:
                 bad.append(item)
             else:
                 by_key[item.key] = item  # later copies of one key in a batch win, explicitly
-        self.con.execute("BEGIN TRANSACTION")
-        try:
+        with self.transaction():
             if bad:
                 self._quarantine(bad, run_id, now)
                 counts.quarantined = len(bad)
             if by_key:
                 self._upsert(list(by_key.values()), now, counts)
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
         return counts
 
     def _quarantine(self, bad: Sequence[Quarantined], run_id: str | None, now: datetime) -> None:
@@ -319,16 +344,30 @@ class Store:
         )
         self.con.unregister("incoming_postings")
 
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One transaction for the block: committed when it ends, rolled back (and the error re-raised)
+        when it fails, so a killed or failing batch leaves nothing half-written. The only place that
+        begins, commits or rolls back."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield self.con
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+
     def load_survey(self, frame: pd.DataFrame) -> int:
         """Replace the survey table with ``frame``; the survey is a whole-file snapshot, not a feed."""
         frame = frame.reset_index(drop=True).copy()
         frame.insert(0, "row_number", range(len(frame)))
         self.con.register("incoming_survey", frame)
-        self.con.execute("BEGIN TRANSACTION")
-        self.con.execute("DELETE FROM survey_salaries")
-        self.con.execute("INSERT INTO survey_salaries BY NAME SELECT * FROM incoming_survey")
-        self.con.execute("COMMIT")
-        self.con.unregister("incoming_survey")
+        try:
+            with self.transaction() as con:
+                con.execute("DELETE FROM survey_salaries")
+                con.execute("INSERT INTO survey_salaries BY NAME SELECT * FROM incoming_survey")
+        finally:
+            self.con.unregister("incoming_survey")
         return len(frame)
 
     def count(self, table: str) -> int:
@@ -347,21 +386,17 @@ class Store:
             "source = ? AND closed_at IS NULL AND json_extract_string(attributes, '$.board') = ? "
             "AND source_id NOT IN (SELECT source_id FROM seen_ids)"
         )
-        self.con.execute("BEGIN TRANSACTION")
         try:
-            closing = self.con.execute(
-                f"SELECT count(*) FROM postings WHERE {where}",  # noqa: S608
-                [source, board],
-            ).fetchone()[0]
-            if closing:
-                self.con.execute(
-                    f"UPDATE postings SET closed_at = ? WHERE {where}",  # noqa: S608
-                    [_now(), source, board],
-                )
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
+            with self.transaction() as con:
+                closing = con.execute(
+                    f"SELECT count(*) FROM postings WHERE {where}",  # noqa: S608
+                    [source, board],
+                ).fetchone()[0]
+                if closing:
+                    con.execute(
+                        f"UPDATE postings SET closed_at = ? WHERE {where}",  # noqa: S608
+                        [_now(), source, board],
+                    )
         finally:
             self.con.unregister("seen_ids")
         return int(closing)
@@ -395,3 +430,64 @@ class Store:
                 "SELECT DISTINCT source_id, reason FROM quarantine WHERE source = ?", [source]
             ).fetchall()
         )
+
+
+# -- what the report reads: its SQL lives here with the schema it depends on --------------------------------
+def report_postings(con: duckdb.DuckDBPyConnection, enricher_version: str) -> pd.DataFrame:
+    """One row per stored posting: source, month, text kind, its roles and enrichment (this version)."""
+    return con.execute(
+        """
+        SELECT p.posting_key, p.source, strftime(p.posted_at, '%Y-%m') AS month, p.text_kind,
+               list(DISTINCT r.role) FILTER (WHERE r.role IS NOT NULL) AS roles,
+               pe.seniority, pe.industry, pe.countries, pe.dup_group
+        FROM postings p
+        LEFT JOIN posting_roles r ON r.posting_key = p.posting_key AND r.enricher_version = $v
+        LEFT JOIN posting_enrichment pe ON pe.posting_key = p.posting_key AND pe.enricher_version = $v
+        GROUP BY ALL
+        """,
+        {"v": enricher_version},
+    ).df()
+
+
+def report_skills(
+    con: duckdb.DuckDBPyConnection, keys: Iterable[str], extractor_version: str
+) -> tuple[pd.DataFrame, set[str]]:
+    """Skills of ``keys`` found by this extractor version on the posting's current text, and which of
+    ``keys`` that version has read (a posting whose text changed since counts as not read)."""
+    con.register("kept_keys", pd.DataFrame({"posting_key": list(keys)}, dtype=str))
+    try:
+        skills = con.execute(
+            """
+            SELECT s.posting_key, s.skill_id FROM posting_skills s
+            JOIN kept_keys USING (posting_key)
+            JOIN extractions e ON e.posting_key = s.posting_key AND e.extractor_version = s.extractor_version
+            JOIN postings p ON p.posting_key = s.posting_key AND p.content_hash = e.content_hash
+            WHERE s.extractor_version = ?
+            """,
+            [extractor_version],
+        ).df()
+        extracted = con.execute(
+            "SELECT e.posting_key FROM extractions e JOIN kept_keys USING (posting_key) "
+            "JOIN postings p ON p.posting_key = e.posting_key AND p.content_hash = e.content_hash "
+            "WHERE e.extractor_version = ?",
+            [extractor_version],
+        ).df()
+    finally:
+        con.unregister("kept_keys")
+    return skills, set(extracted.posting_key)
+
+
+def report_salaries(con: duckdb.DuckDBPyConnection, enricher_version: str) -> pd.DataFrame:
+    """Accepted pay ranges of this enricher version, each posting's in the order they were found."""
+    return con.execute(
+        """
+        SELECT posting_key, provenance, annual_usd_min, annual_usd_max
+        FROM posting_salaries WHERE enricher_version = ? AND rejected_reason IS NULL
+        ORDER BY posting_key, n
+        """,
+        [enricher_version],
+    ).df()
+
+
+def report_survey(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute("SELECT * FROM survey_salaries").df()

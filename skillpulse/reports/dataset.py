@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from skillpulse.flows import store as store_reads
 from skillpulse.flows.settings import SNAPSHOT_DIR
 
 MONTH_COUNTS = SNAPSHOT_DIR / "hn_union" / "month_counts.csv"
@@ -75,14 +76,6 @@ def read_month_coverage(path: Path = MONTH_COUNTS) -> pd.DataFrame:
     return frame
 
 
-def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(
-        con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchall()[
-            0
-        ][0]
-    )
-
-
 def deduplicate(postings: pd.DataFrame, per_month: bool = False) -> pd.DataFrame:
     """Keep one posting per duplicate group (per group and month with ``per_month``), preferring full text."""
     if postings.empty:
@@ -99,30 +92,9 @@ def deduplicate(postings: pd.DataFrame, per_month: bool = False) -> pd.DataFrame
 
 
 def load(con: duckdb.DuckDBPyConnection, extractor_version: str, enricher_version: str) -> ReportData:
-    """Read everything the claims need for these extractor and enricher versions."""
-    has_enrichment = _table_exists(con, "posting_enrichment")
-    enrichment_join = (
-        "LEFT JOIN posting_enrichment pe ON pe.posting_key = p.posting_key AND pe.enricher_version = ?"
-        if has_enrichment
-        else ""
-    )
-    enrichment_cols = (
-        "pe.seniority, pe.industry, pe.countries, pe.dup_group"
-        if has_enrichment
-        else "NULL AS seniority, NULL AS industry, NULL AS countries, NULL AS dup_group"
-    )
-    params: list = [enricher_version] + ([enricher_version] if has_enrichment else [])
-    raw = con.execute(
-        f"""
-        SELECT p.posting_key, p.source, strftime(p.posted_at, '%Y-%m') AS month, p.text_kind,
-               list(DISTINCT r.role) FILTER (WHERE r.role IS NOT NULL) AS roles, {enrichment_cols}
-        FROM postings p
-        LEFT JOIN posting_roles r ON r.posting_key = p.posting_key AND r.enricher_version = ?
-        {enrichment_join}
-        GROUP BY ALL
-        """,
-        params,
-    ).df()
+    """Read everything the claims need for these extractor and enricher versions (the SQL is the
+    store's: :mod:`skillpulse.flows.store`'s report reads)."""
+    raw = store_reads.report_postings(con, enricher_version)
     raw["roles"] = raw.roles.map(lambda rs: tuple(sorted(rs)) if rs is not None and len(rs) else ("other",))
     raw["countries"] = raw.countries.map(_as_tuple)
     raw["seniority"] = raw.seniority.fillna("unknown")
@@ -132,47 +104,20 @@ def load(con: duckdb.DuckDBPyConnection, extractor_version: str, enricher_versio
         "before_dedup": raw.groupby("source").size().to_dict(),
         "after_dedup": postings.groupby("source").size().to_dict(),
     }
-    kept = pd.DataFrame({"posting_key": postings.posting_key})
-    con.register("kept_keys", kept)
-    skills = con.execute(
-        """
-        SELECT s.posting_key, s.skill_id FROM posting_skills s
-        JOIN kept_keys USING (posting_key)
-        JOIN extractions e ON e.posting_key = s.posting_key AND e.extractor_version = s.extractor_version
-        JOIN postings p ON p.posting_key = s.posting_key AND p.content_hash = e.content_hash
-        WHERE s.extractor_version = ?
-        """,
-        [extractor_version],
-    ).df()
-    extracted = con.execute(
-        "SELECT e.posting_key FROM extractions e JOIN kept_keys USING (posting_key) "
-        "JOIN postings p ON p.posting_key = e.posting_key AND p.content_hash = e.content_hash "
-        "WHERE e.extractor_version = ?",
-        [extractor_version],
-    ).df()
-    salaries = _salaries(con, enricher_version) if _table_exists(con, "posting_salaries") else None
-    con.unregister("kept_keys")
-    postings["extracted"] = postings.posting_key.isin(set(extracted.posting_key))
-    if salaries is None:
-        salaries = empty_data().salaries
+    skills, extracted = store_reads.report_skills(con, postings.posting_key, extractor_version)
+    postings["extracted"] = postings.posting_key.isin(extracted)
+    salaries = _salaries(store_reads.report_salaries(con, enricher_version))
     salaries = salaries[salaries.posting_key.isin(set(postings.posting_key))]
-    survey = con.execute("SELECT * FROM survey_salaries").df()
+    survey = store_reads.report_survey(con)
     monthly = deduplicate(raw, per_month=True)
     return ReportData(postings, skills, salaries, survey, read_month_coverage(), counts, monthly)
 
 
-def _salaries(con: duckdb.DuckDBPyConnection, enricher_version: str) -> pd.DataFrame:
+def _salaries(frame: pd.DataFrame) -> pd.DataFrame:
     """One annual USD figure per posting: the midpoint of its first accepted range (rejected ones skipped)."""
-    frame = con.execute(
-        """
-        SELECT posting_key, provenance, annual_usd_min, annual_usd_max
-        FROM posting_salaries WHERE enricher_version = ? AND rejected_reason IS NULL
-        ORDER BY posting_key, n
-        """,
-        [enricher_version],
-    ).df()
     if frame.empty:
         return empty_data().salaries
+    frame = frame.copy()
     frame["annual_usd"] = frame[["annual_usd_min", "annual_usd_max"]].mean(axis=1, skipna=True)
     frame = frame.dropna(subset=["annual_usd"]).drop_duplicates("posting_key")
     return frame[["posting_key", "annual_usd", "provenance"]]
