@@ -151,7 +151,8 @@ def eval_skill_shares(spec: dict, data: ReportData, cfg: ClaimsConfig, taxonomy)
     )
     lowest = min(headline.items(), key=lambda kv: kv[1].value if kv[1].value is not None else 2.0)
     low = lowest[1]
-    out.deciding = f"lowest share: {lowest[0]} {pct(low.value)} [{pct(low.ci_low)}, {pct(low.ci_high)}]"
+    name = _name(taxonomy, lowest[0])
+    out.deciding = f"lowest share: {name} {pct(low.value)} [{pct(low.ci_low)}, {pct(low.ci_high)}]"
     out.sensitivity = sensitivity
     out.notes = notes
     if spec.get("trend"):
