@@ -1,7 +1,8 @@
 """A fingerprint of everything that decides a report's numbers, so a stale committed report is caught.
 
-The example report under ``reports/`` is generated from the bundled snapshot; if the code, the taxonomy,
-the claims or the data change without regenerating it, the fingerprint stored beside it no longer matches.
+The example report under ``examples/report/`` (``make example``) is generated from the bundled snapshot;
+if the code, the taxonomy, the claims or the data change without regenerating it, the fingerprint stored
+beside it no longer matches.
 """
 
 from __future__ import annotations
