@@ -91,34 +91,10 @@ def eval_demand_trend(spec: dict, data: ReportData, cfg: ClaimsConfig, taxonomy)
             part = src[src.period == period]
             if part.empty:
                 continue
-            for group in groups:
-                est = _fit(part, group, cfg.min_n)
-                evidence.append(
-                    Evidence.of(
-                        source,
-                        f"months with ≥{cfg.min_n} postings, coverage ≥60 %",
-                        "trend_slope",
-                        est,
-                        group,
-                        period,
-                    )
-                )
-            k, n = int(part.ml_engineer.sum()), int(part.n.sum())
-            evidence.append(
-                Evidence.of(source, "all postings of the period", "share", share(k, n), "ml_engineer", period)
-            )
-            counts = _count_fit(part, "ml_engineer", cfg.min_n)
-            evidence.append(
-                Evidence.of(
-                    source, "ML-engineer postings per month", "count_slope", counts, "ml_engineer", period
-                )
-            )
+            rows = _period_evidence(source, period, part, list(groups), cfg.min_n)
+            evidence += rows
             if period == recent:
-                slope = next(
-                    e
-                    for e in evidence
-                    if e.source == source and e.period == period and e.subject == "ml_engineer"
-                ).estimate
+                slope = rows[0].estimate  # the ML-engineer share slope comes first
                 per[f"{source} {period}"] = _slope_verdict(slope)
                 if slope.value is not None:
                     recent_slopes.append((source, slope))
@@ -175,20 +151,55 @@ def eval_demand_trend(spec: dict, data: ReportData, cfg: ClaimsConfig, taxonomy)
     # Sensitivity: the verdict from each source alone, and with a longer window (the last two periods).
     out.sensitivity = [{"setting": f"{s} alone", "verdict": _slope_verdict(e)} for s, e in recent_slopes]
     if len(cfg.periods) >= 2:
-        longer = [p.label for p in cfg.periods[-2:]]
-        slopes = []
-        for source in sorted(series.source.unique()):
-            part = series[(series.source == source) & series.period.isin(longer)]
-            est = _fit(part, "ml_engineer", cfg.min_n)
-            if est.value is not None:
-                slopes.append(est)
-        out.sensitivity.append(
-            {
-                "setting": f"window {longer[0]} to {longer[-1]}",
-                "verdict": _slope_verdict(inverse_variance(slopes)),
-            }
-        )
+        out.sensitivity.append(_longer_window(series, cfg))
     return out
+
+
+def _period_evidence(
+    source: str, period: str, part: pd.DataFrame, groups: list[str], min_n: int
+) -> list[Evidence]:
+    """One source's period: the share slope of each role group (ML engineer first), the period's share,
+    and the slope of absolute monthly counts, so shares never stand without the counts behind them."""
+    rows = [
+        Evidence.of(
+            source,
+            f"months with ≥{min_n} postings, coverage ≥60 %",
+            "trend_slope",
+            _fit(part, g, min_n),
+            g,
+            period,
+        )
+        for g in groups
+    ]
+    k, n = int(part.ml_engineer.sum()), int(part.n.sum())
+    rows.append(
+        Evidence.of(source, "all postings of the period", "share", share(k, n), "ml_engineer", period)
+    )
+    rows.append(
+        Evidence.of(
+            source,
+            "ML-engineer postings per month",
+            "count_slope",
+            _count_fit(part, "ml_engineer", min_n),
+            "ml_engineer",
+            period,
+        )
+    )
+    return rows
+
+
+def _longer_window(series: pd.DataFrame, cfg: ClaimsConfig) -> dict[str, str]:
+    """The verdict if "today" were the last two periods instead of the last one."""
+    longer = [p.label for p in cfg.periods[-2:]]
+    slopes = []
+    for source in sorted(series.source.unique()):
+        est = _fit(series[(series.source == source) & series.period.isin(longer)], "ml_engineer", cfg.min_n)
+        if est.value is not None:
+            slopes.append(est)
+    return {
+        "setting": f"window {longer[0]} to {longer[-1]}",
+        "verdict": _slope_verdict(inverse_variance(slopes)),
+    }
 
 
 def _slope_verdict(est: Estimate) -> str:
