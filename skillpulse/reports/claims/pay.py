@@ -114,6 +114,20 @@ def _strata_pay(pay: pd.DataFrame, cfg: ClaimsConfig) -> list[tuple[str, str, st
 
 
 # -- the level -----------------------------------------------------------------------------------------------
+def _level_strata(
+    focus: pd.DataFrame, mle: pd.DataFrame, cfg: ClaimsConfig, population: str
+) -> list[tuple[str, str, str, str, pd.Series]]:
+    """(source, period, genre, population, pay) per posting stratum, then per survey year group."""
+    out = [(s, p, g, population, part.annual_real) for s, p, g, part in _strata_pay(focus, cfg)]
+    survey_population = (
+        f"US survey respondents titled Machine Learning Engineer, {cfg.pay_base_year} dollars, "
+        "duplicates removed"
+    )
+    for period, part in mle.groupby("period") if not mle.empty else []:
+        out.append((SURVEY, str(period), "survey", survey_population, part.annual_real))
+    return out
+
+
 def band_verdict(est: Estimate, low: float, high: float, min_n: int) -> str:
     """Equivalence: supported only if the interval lies inside the band, contradicted if wholly outside."""
     if est.n < min_n or est.value is None:
@@ -137,31 +151,13 @@ def eval_salary_level(spec: dict, data: ReportData, cfg: ClaimsConfig, taxonomy)
     per: dict[str, str] = {}
     headline: list[tuple[str, Estimate]] = []
     population = f"US {cfg.focus_role} postings with pay, {base} dollars"
-    for source, period, genre, part in _strata_pay(focus, cfg):
-        med = bootstrap(part.annual_real, np.median)
-        evidence.append(
-            Evidence.of(source, population, "median_annual_usd", med, "ml_engineer", period, genre)
-        )
+    mle = _survey_us(survey, SURVEY_TITLES["ml_engineer"])
+    for source, period, genre, label, values in _level_strata(focus, mle, cfg, population):
+        med = bootstrap(values, np.median)
+        evidence.append(Evidence.of(source, label, "median_annual_usd", med, "ml_engineer", period, genre))
         per[f"{source} {period}"] = band_verdict(med, low, high, cfg.min_stratum_n)
         if period == recent and med.n >= cfg.min_stratum_n:
             headline.append((f"{source} {period}", med))
-    mle = _survey_us(survey, SURVEY_TITLES["ml_engineer"])
-    for period, part in mle.groupby("period") if not mle.empty else []:
-        med = bootstrap(part.annual_real, np.median)
-        evidence.append(
-            Evidence.of(
-                SURVEY,
-                f"US survey respondents titled Machine Learning Engineer, {base} dollars, duplicates removed",
-                "median_annual_usd",
-                med,
-                "ml_engineer",
-                str(period),
-                "survey",
-            )
-        )
-        per[f"{SURVEY} {period}"] = band_verdict(med, low, high, cfg.min_stratum_n)
-        if period == recent and med.n >= cfg.min_stratum_n:
-            headline.append((f"{SURVEY} {period}", med))
     # The independent figure: the survey's US ML-engineer median over all years, nominal, duplicates removed.
     evidence.append(
         Evidence.of(
