@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from skillpulse.extractors.taxonomy import Skill, Taxonomy
-from skillpulse.reports.claims import COMBINED, POOLED, SILENT, combine, evaluate_all, load_claims
+from skillpulse.reports.claims import COMBINED, POOLED, SILENT, evaluate_all, load_claims
 from skillpulse.reports.claims.base import inverse_variance, mantel_haenszel_difference
 from skillpulse.reports.claims.base import load_claims as load_claims_file
 from skillpulse.reports.claims.pay import band_verdict
@@ -426,12 +426,6 @@ def test_inverse_variance_weights_the_precise_stratum_more():
 def test_mantel_haenszel_difference_of_identical_strata_is_their_difference():
     est = mantel_haenszel_difference([(30, 100, 10, 100), (30, 100, 10, 100)])
     assert abs(est.value - 0.2) < 1e-12 and est.ci_low > 0.1
-
-
-def test_an_opposite_source_makes_the_pooled_verdict_mixed():
-    assert combine({"hn": "supported", "glassdoor": "contradicted", POOLED: "supported"}) == "mixed"
-    assert combine({"hn": "supported", "glassdoor": "insufficient", POOLED: "supported"}) == "supported"
-    assert combine({"hn": "supported", POOLED: "insufficient"}) == "insufficient"
 
 
 def test_duplicates_count_once_preferring_full_text():

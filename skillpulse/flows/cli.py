@@ -84,19 +84,6 @@ def _check_taxonomy(path: Path) -> None:
         raise typer.Exit(2) from exc
 
 
-def _check_sources() -> None:
-    """Refuse a sources file with unknown keys before the run starts, one line per key."""
-    from skillpulse.flows.sources.config import ConfigError, load_config
-
-    try:
-        load_config(os.environ.get("SKILLPULSE_SOURCES"))
-    except ConfigError as exc:
-        for problem in exc.problems:
-            console.print(problem, markup=False, highlight=False)
-        console.print("Fix the sources file, then re-run (or use --offline for the bundled snapshot only).")
-        raise typer.Exit(2) from exc
-
-
 @app.command()
 def run(
     db: DbOption = None,
@@ -111,8 +98,12 @@ def run(
     the full snapshot takes a few minutes; later runs only process what changed.
     """
     _check_taxonomy(taxonomy)
-    if not offline:
-        _check_sources()
+    if not offline:  # refuse a bad sources file before anything starts
+        commands.load_sources_or_exit(
+            console,
+            os.environ.get("SKILLPULSE_SOURCES"),
+            "Fix the sources file, then re-run (or use --offline for the bundled snapshot only).",
+        )
     configure_prefect_env()
     from skillpulse.flows.pipeline import pipeline
 

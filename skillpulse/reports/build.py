@@ -23,7 +23,7 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from skillpulse.extractors.taxonomy import Taxonomy
-from skillpulse.flows.sources.catalog import JOB_DESCRIPTION, source_info
+from skillpulse.flows.sources.catalog import source_info
 from skillpulse.reports import charts, external
 from skillpulse.reports.claims import (
     ClaimResult,
@@ -33,11 +33,12 @@ from skillpulse.reports.claims import (
     guide_leaves_out,
     load_claims,
     pay_frame,
-    prepared,
+    prepared_views,
     role_mask,
     role_name,
     survey_frame,
 )
+from skillpulse.reports.claims.base import recent_job_descriptions, skill_sets, text_postings
 from skillpulse.reports.dataset import ReportData, load
 from skillpulse.reports.fingerprint import fingerprint
 from skillpulse.reports.precision import PRECISION_BAR, audit_rows, load_audit, withheld
@@ -81,18 +82,11 @@ class ReportPaths:
     verdict_table: str = ""
 
 
-def skill_shares_by_role(
-    data: ReportData, taxonomy: Taxonomy, cfg: ClaimsConfig | None = None
-) -> pd.DataFrame:
-    """Share of recent job descriptions naming each skill: ML engineers, all others, each role family.
-
-    With ``cfg``, only job descriptions of the recent period count (the population the verdicts rest on);
-    without it (old callers, tests), every full-text posting does.
-    """
-    text = data.postings[(data.postings.text_kind == "full") & data.postings.extracted.astype(bool)]
-    if cfg is not None and cfg.recent is not None and "period" in text:
-        text = text[text.genre.eq(JOB_DESCRIPTION) & text.period.eq(cfg.recent.label)]
-    sets = data.skills.groupby("skill_id").posting_key.agg(set).to_dict() if not data.skills.empty else {}
+def skill_shares_by_role(data: ReportData, taxonomy: Taxonomy, cfg: ClaimsConfig) -> pd.DataFrame:
+    """Share of recent job descriptions (the population the verdicts rest on) naming each skill: ML
+    engineers, all others, each role family."""
+    text = recent_job_descriptions(text_postings(data), cfg)
+    sets = skill_sets(data)
     groups: dict[str, set[str]] = {
         FOCUS_ROLE: set(text.posting_key[role_mask(text, FOCUS_ROLE)]),
         "all_other": set(text.posting_key[~role_mask(text, FOCUS_ROLE)]),
@@ -125,14 +119,12 @@ def skill_shares_by_role(
     )
 
 
-def cooccurrence(data: ReportData, shares: pd.DataFrame, cfg: ClaimsConfig | None = None) -> pd.DataFrame:
+def cooccurrence(data: ReportData, shares: pd.DataFrame, cfg: ClaimsConfig) -> pd.DataFrame:
     """Share of ML-engineer postings naming both skills, for the most-named skills."""
     focus = shares[(shares.role_group == FOCUS_ROLE) & (shares.n_mentioning > 0)].head(COOCCURRENCE_TOP)
     if focus.empty:
         return pd.DataFrame()
-    text = data.postings[(data.postings.text_kind == "full") & data.postings.extracted.astype(bool)]
-    if cfg is not None and cfg.recent is not None and "period" in text:
-        text = text[text.genre.eq(JOB_DESCRIPTION) & text.period.eq(cfg.recent.label)]
+    text = recent_job_descriptions(text_postings(data), cfg)
     keys = set(text.posting_key[role_mask(text, FOCUS_ROLE)])
     sets = {s: keys & set(data.skills.posting_key[data.skills.skill_id == s]) for s in focus.skill_id}
     names = list(focus.skill_id)
@@ -260,10 +252,10 @@ def build_report(
     chart_dir.mkdir(parents=True, exist_ok=True)
     data = load(con, extractor_version, enricher_version)
     cfg = claims_config or load_claims()
-    results = evaluate_all(data, cfg, taxonomy)
+    single, every = prepared_views(data, cfg)  # computed once, for the claims and the tables
+    results = evaluate_all(data, cfg, taxonomy, views=(single, every))
     audit = load_audit()
     held = withheld(audit, taxonomy.ids()) if audit else []
-    single = prepared(data, cfg)
     shares = skill_shares_by_role(single, taxonomy, cfg)
     if audit:  # only skills whose audited precision reaches the bar are printed
         shares = shares[~shares.skill_id.isin({h.skill for h in held})].reset_index(drop=True)
@@ -271,7 +263,6 @@ def build_report(
     _flag_low_precision(results, held)
     pay = pay_frame(single, cfg)
     matrix = cooccurrence(single, shares, cfg)
-    every = prepared(data, cfg, keep_multi_role=True)
     leaves_out = guide_leaves_out(single, cfg, taxonomy, {h.skill for h in held}, hn_data=every)
 
     chart_files: dict[str, list[str]] = {r.id: claim_charts(r, cfg) for r in results}

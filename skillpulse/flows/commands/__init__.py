@@ -1,1 +1,27 @@
 """One module per CLI command beyond run/serve; each defines ``register(app: typer.Typer)``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from skillpulse.flows.sources.config import CollectConfig
+
+
+def load_sources_or_exit(console: Console, path: Path | str | None, hint: str) -> CollectConfig:
+    """The sources file, or one line per unknown key (file:line), the hint, and exit 2: what every
+    command that reads ``sources.yaml`` does with a bad one."""
+    from skillpulse.flows.sources.config import ConfigError, load_config
+
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            console.print(problem, markup=False, highlight=False)
+        console.print(hint)
+        raise typer.Exit(2) from exc

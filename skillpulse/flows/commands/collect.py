@@ -13,6 +13,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from skillpulse.flows.commands import load_sources_or_exit
+
 if TYPE_CHECKING:
     from skillpulse.flows.sources.runner import LiveResult
 
@@ -58,17 +60,12 @@ def collect(
     """
     from skillpulse.flows.progress import console as progress_console
     from skillpulse.flows.settings import default_db_path
-    from skillpulse.flows.sources.config import ConfigError, load_config
     from skillpulse.flows.sources.runner import build_source, enabled_sources, runtime_for_run
     from skillpulse.flows.store import Store
 
-    try:
-        settings = load_config(config)
-    except ConfigError as exc:
-        for problem in exc.problems:
-            console.print(problem, markup=False, highlight=False)
-        console.print("Fix the sources file (the keys each source reads are in the README), then re-run.")
-        raise typer.Exit(2) from exc
+    settings = load_sources_or_exit(
+        console, config, "Fix the sources file (the keys each source reads are in the README), then re-run."
+    )
     names = list(source or enabled_sources(settings))
     unknown = [n for n in names if n not in _known()]
     if unknown:

@@ -21,7 +21,6 @@ from skillpulse.reports.claims.base import (
     Evaluator,
     Evidence,
     all_of,
-    combine,
     prepared,
     role_mask,
     role_name,
@@ -102,10 +101,22 @@ def claim_charts(result: ClaimResult, cfg: ClaimsConfig) -> list[str]:
     return CHARTS[result.spec["kind"]](result, cfg) if result.spec.get("kind") in CHARTS else []
 
 
-def evaluate_all(data: ReportData, cfg: ClaimsConfig, taxonomy) -> list[ClaimResult]:  # noqa: ANN001
-    """Every claim in the file's order; a claim whose evaluation fails says so and the others go on."""
-    single = prepared(data, cfg)
-    every = prepared(data, cfg, keep_multi_role=True)
+def prepared_views(data: ReportData, cfg: ClaimsConfig) -> tuple[ReportData, ReportData]:
+    """The data as claims read it (multi-role short ads left out) and with every posting kept."""
+    return prepared(data, cfg), prepared(data, cfg, keep_multi_role=True)
+
+
+def evaluate_all(
+    data: ReportData,
+    cfg: ClaimsConfig,
+    taxonomy,  # noqa: ANN001
+    views: tuple[ReportData, ReportData] | None = None,
+) -> list[ClaimResult]:
+    """Every claim in the file's order; a claim whose evaluation fails says so and the others go on.
+
+    ``views`` are :func:`prepared_views` of ``data`` when the caller already has them (the report does).
+    """
+    single, every = views or prepared_views(data, cfg)
     multi = int(every.postings.multi_role.sum()) if "multi_role" in every.postings else 0
     results = []
     for spec in cfg.claims:
@@ -140,12 +151,12 @@ __all__ = [
     "CHARTS",
     "all_of",
     "claim_charts",
-    "combine",
     "evaluate_all",
     "guide_leaves_out",
     "load_claims",
     "monthly_role_series",
     "pay_frame",
+    "prepared_views",
     "role_mask",
     "role_name",
     "survey_frame",

@@ -264,6 +264,12 @@ def text_postings(data: ReportData) -> pd.DataFrame:
     return p[(p.text_kind == "full") & extracted.astype(bool)]
 
 
+def recent_job_descriptions(frame: pd.DataFrame, cfg: ClaimsConfig) -> pd.DataFrame:
+    """The population skill verdicts rest on: full job descriptions of the recent period."""
+    recent = cfg.recent.label if cfg.recent else None
+    return frame[frame.genre.eq(JOB_DESCRIPTION) & frame.period.eq(recent)]
+
+
 def skill_sets(data: ReportData) -> dict[str, set[str]]:
     return data.skills.groupby("skill_id").posting_key.agg(set).to_dict() if not data.skills.empty else {}
 
@@ -280,7 +286,7 @@ class Stratum:
         return f"{self.source} {self.period}"
 
 
-def strata(frame: pd.DataFrame, cfg: ClaimsConfig, recent_only: bool = False) -> Iterator[Stratum]:
+def strata(frame: pd.DataFrame, cfg: ClaimsConfig) -> Iterator[Stratum]:
     """Source × period groups, periods in order; postings without a period are left out (and counted)."""
     if frame.empty:
         return
@@ -291,8 +297,6 @@ def strata(frame: pd.DataFrame, cfg: ClaimsConfig, recent_only: bool = False) ->
         key=lambda k: (order.get(k[1], 99), k[0]),
     )
     for source, period in keys:
-        if recent_only and cfg.recent is not None and period != cfg.recent.label:
-            continue
         part = dated[(dated.source == source) & (dated.period == period)]
         yield Stratum(source, genre_of(source), period, part)
 
@@ -389,6 +393,13 @@ def heterogeneity_note(
     return notes
 
 
+def sign_verdict(est: Estimate | Evidence) -> str:
+    """A difference or slope against zero: supported above, contradicted below, mixed if it straddles."""
+    if est.value is None:
+        return "insufficient"
+    return {1: "supported", -1: "contradicted", 0: "mixed"}[direction(est)]
+
+
 def all_of(verdicts: list[str]) -> str:
     """Comparisons that must all hold: any insufficient → insufficient; any contradicted → contradicted."""
     if not verdicts or "insufficient" in verdicts:
@@ -396,16 +407,6 @@ def all_of(verdicts: list[str]) -> str:
     if "contradicted" in verdicts:
         return "contradicted"
     return "supported" if all(v == "supported" for v in verdicts) else "mixed"
-
-
-def combine(per_source: dict[str, str]) -> str:
-    """The pooled verdict, unless a source with enough data says the opposite: then ``mixed``."""
-    pooled = per_source.get(POOLED, "insufficient")
-    if pooled == "insufficient":
-        return "insufficient"
-    others = {v for k, v in per_source.items() if k != POOLED}
-    opposite = {"supported": "contradicted", "contradicted": "supported"}.get(pooled)
-    return "mixed" if opposite in others else pooled
 
 
 def short_ad_guard(verdict: str, genre: str) -> str:

@@ -24,6 +24,7 @@ from skillpulse.reports.claims.base import (
     inverse_variance,
     result,
     role_mask,
+    sign_verdict,
 )
 from skillpulse.reports.dataset import ReportData
 from skillpulse.reports.stats import Estimate, linear_trend, share
@@ -64,18 +65,15 @@ def monthly_role_series(data: ReportData, roles: dict[str, list[str]], cfg: Clai
     return series
 
 
-def _fit(part: pd.DataFrame, column: str, min_n: int) -> Estimate:
+def _fit(part: pd.DataFrame, column: str, min_n: int, counts: bool = False) -> Estimate:
+    """Slope over the well-covered months with at least ``min_n`` postings: of the column's monthly share
+    (weighted by postings), or with ``counts`` of its absolute monthly count."""
     fit = part[(~part.partial) & (part.n >= min_n)]
     if len(fit) < MIN_MONTHS:
         return Estimate(None, None, None, len(fit))
+    if counts:
+        return linear_trend(fit.year, fit[column].astype(float))
     return linear_trend(fit.year, fit[column] / fit.n, fit.n)
-
-
-def _count_fit(part: pd.DataFrame, column: str, min_n: int) -> Estimate:
-    fit = part[(~part.partial) & (part.n >= min_n)]
-    if len(fit) < MIN_MONTHS:
-        return Estimate(None, None, None, len(fit))
-    return linear_trend(fit.year, fit[column].astype(float))
 
 
 def eval_demand_trend(spec: dict, data: ReportData, cfg: ClaimsConfig, taxonomy) -> ClaimResult:
@@ -95,7 +93,7 @@ def eval_demand_trend(spec: dict, data: ReportData, cfg: ClaimsConfig, taxonomy)
             evidence += rows
             if period == recent:
                 slope = rows[0].estimate  # the ML-engineer share slope comes first
-                per[f"{source} {period}"] = _slope_verdict(slope)
+                per[f"{source} {period}"] = sign_verdict(slope)
                 if slope.value is not None:
                     recent_slopes.append((source, slope))
     combined = inverse_variance([e for _, e in recent_slopes])
@@ -129,7 +127,7 @@ def eval_demand_trend(spec: dict, data: ReportData, cfg: ClaimsConfig, taxonomy)
             recent,
         )
     )
-    verdict = _slope_verdict(combined)
+    verdict = sign_verdict(combined)
     notes = heterogeneity_note("ML-engineer share slope", recent_slopes, None, combined)
     if {"hn", "hn_structured"} <= {s for s, _ in recent_slopes}:
         notes.append(
@@ -149,7 +147,7 @@ def eval_demand_trend(spec: dict, data: ReportData, cfg: ClaimsConfig, taxonomy)
     )
     out.plain = _plain(combined, wide, recent, ext_evidence)
     # Sensitivity: the verdict from each source alone, and with a longer window (the last two periods).
-    out.sensitivity = [{"setting": f"{s} alone", "verdict": _slope_verdict(e)} for s, e in recent_slopes]
+    out.sensitivity = [{"setting": f"{s} alone", "verdict": sign_verdict(e)} for s, e in recent_slopes]
     if len(cfg.periods) >= 2:
         out.sensitivity.append(_longer_window(series, cfg))
     return out
@@ -180,7 +178,7 @@ def _period_evidence(
             source,
             "ML-engineer postings per month",
             "count_slope",
-            _count_fit(part, "ml_engineer", min_n),
+            _fit(part, "ml_engineer", min_n, counts=True),
             "ml_engineer",
             period,
         )
@@ -198,14 +196,8 @@ def _longer_window(series: pd.DataFrame, cfg: ClaimsConfig) -> dict[str, str]:
             slopes.append(est)
     return {
         "setting": f"window {longer[0]} to {longer[-1]}",
-        "verdict": _slope_verdict(inverse_variance(slopes)),
+        "verdict": sign_verdict(inverse_variance(slopes)),
     }
-
-
-def _slope_verdict(est: Estimate) -> str:
-    if est.value is None:
-        return "insufficient"
-    return {1: "supported", -1: "contradicted", 0: "mixed"}[direction(est)]
 
 
 def _reason(combined: Estimate, slopes: list[tuple[str, Estimate]], period: str | None) -> str:

@@ -79,18 +79,19 @@ def _verdict(states: list[str]) -> str:
     return "mixed"
 
 
+def _state(tables: list[tuple[int, int, int, int]], est: Estimate, min_n: int) -> str:
+    """One industry's answer from its combined change: grew / fell / no clear change / insufficient."""
+    if sum(t[1] + t[3] for t in tables) < min_n or est.value is None:
+        return "insufficient"
+    return {1: "grew", -1: "fell", 0: "no clear change"}[direction(est)]
+
+
 def _states(frame, cfg: ClaimsConfig, industries: list[str], baseline: str, recent: str) -> list[str]:
-    """Each named industry's answer (grew / fell / no clear change / insufficient) for one setting."""
+    """Each named industry's answer for one setting (the sensitivity lines)."""
     out = []
     for industry in industries:
         tables, _ = _growth(frame, cfg, industry, baseline, recent)
-        est = mantel_haenszel_difference(tables)
-        n = sum(t[1] + t[3] for t in tables)
-        out.append(
-            "insufficient"
-            if n < cfg.min_n or est.value is None
-            else {1: "grew", -1: "fell", 0: "no clear change"}[direction(est)]
-        )
+        out.append(_state(tables, mantel_haenszel_difference(tables), cfg.min_n))
     return out
 
 
@@ -120,12 +121,7 @@ def eval_industry_growth(spec: dict, data: ReportData, cfg: ClaimsConfig, taxono
             )
         )
         if industry != OTHERS:
-            n = sum(t[1] + t[3] for t in tables)
-            per[industry] = (
-                "insufficient"
-                if n < cfg.min_n or est.value is None
-                else {1: "grew", -1: "fell", 0: "no clear change"}[direction(est)]
-            )
+            per[industry] = _state(tables, est, cfg.min_n)
     # The recent period's lift, without the circular category, for readers used to the earlier measure.
     rec = known[known.period.eq(recent)]
     wide = rec[role_mask(rec, cfg.wide_ml_roles)]

@@ -13,7 +13,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from skillpulse.reports.claims.base import JOB_DESCRIPTION, ClaimsConfig, role_mask, skill_sets, text_postings
+from skillpulse.reports.claims.base import (
+    ClaimsConfig,
+    recent_job_descriptions,
+    role_mask,
+    skill_sets,
+    text_postings,
+)
 from skillpulse.reports.dataset import ReportData
 from skillpulse.reports.stats import lift, share, share_difference
 
@@ -59,7 +65,7 @@ def guide_leaves_out(
         return pd.DataFrame(columns=columns)
     text = text_postings(data)
     recent, previous = cfg.recent.label, cfg.periods[-2].label
-    jd = text[text.genre.eq(JOB_DESCRIPTION) & text.period.eq(recent)]
+    jd = recent_job_descriptions(text, cfg)
     is_focus = role_mask(jd, cfg.focus_role)
     focus, other = set(jd.posting_key[is_focus]), set(jd.posting_key[~is_focus])
     hn_text = text_postings(hn_data) if hn_data is not None else text

@@ -23,6 +23,7 @@ from skillpulse.reports.claims.base import (
     ClaimResult,
     ClaimsConfig,
     Evidence,
+    all_of,
     annotate,
     direction,
     heterogeneity_note,
@@ -30,7 +31,9 @@ from skillpulse.reports.claims.base import (
     result,
     role_mask,
     role_name,
+    sign_verdict,
     skill_sets,
+    strata,
     text_postings,
     usd,
     usd_ci,
@@ -97,20 +100,7 @@ def _survey_us(survey: pd.DataFrame, title: str) -> pd.DataFrame:
 
 
 def _strata_pay(pay: pd.DataFrame, cfg: ClaimsConfig) -> list[tuple[str, str, str, pd.DataFrame]]:
-    order = {p.label: i for i, p in enumerate(cfg.periods)}
-    keys = sorted(
-        {(s, p) for s, p in zip(pay.source, pay.period, strict=True) if isinstance(p, str)},
-        key=lambda k: (order.get(k[1], 99), k[0]),
-    )
-    return [
-        (
-            s,
-            p,
-            pay[(pay.source == s) & (pay.period == p)].genre.iloc[0],
-            pay[(pay.source == s) & (pay.period == p)],
-        )
-        for s, p in keys
-    ]
+    return [(st.source, st.period, st.genre, st.frame) for st in strata(pay, cfg)]
 
 
 # -- the level -----------------------------------------------------------------------------------------------
@@ -296,19 +286,15 @@ def eval_salary_premium(spec: dict, data: ReportData, cfg: ClaimsConfig, taxonom
         notes += heterogeneity_note(
             f"ML engineer minus {role_name(other)}", strata_est, naive, combined, lambda v: usd(v)
         )
-        v = _diff_verdict(combined, sum(e.n for _, e in strata_est), cfg.min_n)
+        v = sign_verdict(combined) if sum(e.n for _, e in strata_est) >= cfg.min_n else "insufficient"
         per[f"{COMBINED}: vs {role_name(other)}"] = v
         verdicts.append(v)
         deciding.append(f"vs {role_name(other)} {usd_ci(combined)}")
         sens_postings.append(
-            _diff_verdict(
-                inverse_variance([e for label, e in strata_est if not label.startswith(SURVEY)]),
-                10**9,
-                cfg.min_n,
-            )
+            sign_verdict(inverse_variance([e for label, e in strata_est if not label.startswith(SURVEY)]))
         )
-        sens_all.append(_diff_verdict(inverse_variance(all_periods), 10**9, cfg.min_n))
-    verdict = _all_of(verdicts)
+        sens_all.append(sign_verdict(inverse_variance(all_periods)))
+    verdict = all_of(verdicts)
     combined_rows = {e.subject: e for e in evidence if e.source == COMBINED}
     out = result(
         spec,
@@ -328,8 +314,8 @@ def eval_salary_premium(spec: dict, data: ReportData, cfg: ClaimsConfig, taxonom
         + "."
     )
     out.sensitivity = [
-        {"setting": "postings only (no survey)", "verdict": _all_of(sens_postings)},
-        {"setting": "all periods combined", "verdict": _all_of(sens_all)},
+        {"setting": "postings only (no survey)", "verdict": all_of(sens_postings)},
+        {"setting": "all periods combined", "verdict": all_of(sens_all)},
     ]
     return out
 
@@ -376,20 +362,6 @@ def _premium_words(other: str, e: Evidence | None) -> str:
     if d < 0:
         return f"ML engineers are paid less than {name} (about {usd(round(-e.value, -3))} less)"
     return f"ML engineers and {name} cannot be told apart on pay ({usd_ci(e)})"
-
-
-def _diff_verdict(est: Estimate, n: int, min_n: int) -> str:
-    if est.value is None or n < min_n:
-        return "insufficient"
-    return {1: "supported", -1: "contradicted", 0: "mixed"}[direction(est)]
-
-
-def _all_of(verdicts: list[str]) -> str:
-    if not verdicts or "insufficient" in verdicts:
-        return "insufficient"
-    if "contradicted" in verdicts:
-        return "contradicted"
-    return "supported" if all(v == "supported" for v in verdicts) else "mixed"
 
 
 def _factors_verdict(factors: dict[str, bool], enough: bool) -> str:
@@ -502,7 +474,7 @@ def _technologies(
                 COMBINED, "with minus without, strata combined", "median_difference_usd", combined, skill
             )
         )
-        notes += [n for n in heterogeneity_note(skill, strata_est, None, combined) if "disagree" in n]
+        notes += heterogeneity_note(skill, strata_est, None, combined)  # no pooled figure: no Simpson note
         if direction(combined) != 0 and combined.n >= cfg.min_n:
             significant.append(f"{skill} {usd_ci(combined)}")
     return significant, evidence, notes

@@ -19,6 +19,7 @@ from skillpulse.reports.claims.base import (
     mantel_haenszel_difference,
     pct,
     pp,
+    recent_job_descriptions,
     result,
     role_mask,
     short_ad_guard,
@@ -32,15 +33,15 @@ from skillpulse.reports.stats import Estimate, linear_trend, share, share_differ
 RANKED_SHOWN = 12  # other skills of the category shown beside the named ones
 
 
-def frequency_word(value: float | None) -> str:
-    """Plain words for a share: most / often / sometimes / rarely."""
+def frequency_word(value: float | None, cfg: ClaimsConfig) -> str:
+    """Plain words for a share: most / often (the common share) / sometimes (the rare share) / rarely."""
     if value is None:
         return "unknown"
     if value >= 0.5:
         return "most postings"
-    if value >= 0.2:
+    if value >= cfg.common_share:
         return "often"
-    if value >= 0.05:
+    if value >= cfg.rare_share:
         return "sometimes"
     return "rarely"
 
@@ -57,11 +58,6 @@ def share_verdict(estimates: list[Estimate], threshold: float, min_n: int) -> st
     return "mixed"
 
 
-def _recent_jd(frame: pd.DataFrame, cfg: ClaimsConfig) -> pd.DataFrame:
-    recent = cfg.recent.label if cfg.recent else None
-    return frame[frame.genre.eq(JOB_DESCRIPTION) & frame.period.eq(recent)]
-
-
 def eval_skill_shares(spec: dict, data: ReportData, cfg: ClaimsConfig, taxonomy) -> ClaimResult:
     text = text_postings(data)
     focus = text[role_mask(text, cfg.focus_role)]
@@ -70,7 +66,8 @@ def eval_skill_shares(spec: dict, data: ReportData, cfg: ClaimsConfig, taxonomy)
     population = f"{cfg.focus_role} postings with full text"
     evidence: list[Evidence] = []
     per: dict[str, str] = {}
-    strata_shares: dict[str, dict[str, Estimate]] = {}
+    period = cfg.recent.label if cfg.recent else None
+    recent_jd_strata = []  # the strata whose opposite verdict would make the headline mixed
     for st in strata(focus, cfg):
         keys = set(st.frame.posting_key)
         ests = [share(len(keys & sets.get(s, set())), len(keys)) for s in skills]
@@ -79,10 +76,10 @@ def eval_skill_shares(spec: dict, data: ReportData, cfg: ClaimsConfig, taxonomy)
             for s, e in zip(skills, ests, strict=True)
         ]
         per[st.label] = short_ad_guard(share_verdict(ests, cfg.common_share, cfg.min_n), st.genre)
-        strata_shares[st.label] = dict(zip(skills, ests, strict=True))
-    recent = _recent_jd(focus, cfg)
+        if st.genre == JOB_DESCRIPTION and st.period == period:
+            recent_jd_strata.append(st.label)
+    recent = recent_job_descriptions(focus, cfg)
     keys = set(recent.posting_key)
-    period = cfg.recent.label if cfg.recent else None
     headline = {s: share(len(keys & sets.get(s, set())), len(keys)) for s in skills}
     evidence += [
         Evidence.of(COMBINED, f"{population}, job descriptions", "share", e, s, period, JOB_DESCRIPTION)
@@ -92,13 +89,7 @@ def eval_skill_shares(spec: dict, data: ReportData, cfg: ClaimsConfig, taxonomy)
     verdict = share_verdict(ests, cfg.common_share, cfg.min_n)
     notes = []
     opposite = {"supported": "contradicted", "contradicted": "supported"}.get(verdict)
-    jd_recent = [
-        label
-        for label, v in per.items()
-        if v == opposite
-        and label.endswith(str(period))
-        and _genre_of_label(label, evidence) == JOB_DESCRIPTION
-    ]
+    jd_recent = [label for label in recent_jd_strata if per[label] == opposite]
     if jd_recent:
         notes.append(f"Job-description sources disagree: {', '.join(jd_recent)} reach the opposite verdict.")
         verdict = "mixed"
@@ -107,7 +98,7 @@ def eval_skill_shares(spec: dict, data: ReportData, cfg: ClaimsConfig, taxonomy)
         for t in cfg.share_thresholds
     ]
     summary = "; ".join(
-        f"{_name(taxonomy, s)}: {frequency_word(e.value)} ({pct(e.value)})" for s, e in headline.items()
+        f"{_name(taxonomy, s)}: {frequency_word(e.value, cfg)} ({pct(e.value)})" for s, e in headline.items()
     )
     n = len(keys)
     extra = ""
@@ -159,10 +150,6 @@ def eval_skill_shares(spec: dict, data: ReportData, cfg: ClaimsConfig, taxonomy)
         out.series, trend_evidence = yearly_skill_trend(data, spec["trend_skills"], sets)
         out.evidence += trend_evidence
     return out
-
-
-def _genre_of_label(label: str, evidence: list[Evidence]) -> str | None:
-    return next((e.genre for e in evidence if f"{e.source} {e.period}" == label), None)
 
 
 def _name(taxonomy, skill_id: str) -> str:
@@ -233,7 +220,7 @@ def eval_skill_any(spec: dict, data: ReportData, cfg: ClaimsConfig, taxonomy) ->
         per[st.label] = short_ad_guard(_any_verdict(f, d, cfg.common_share, cfg.min_n), st.genre)
         if st.genre == JOB_DESCRIPTION and st.period == period and min(len(fk), len(ok)) >= cfg.min_stratum_n:
             tables.append((len(fk & any_keys), len(fk), len(ok & any_keys), len(ok)))
-    recent = _recent_jd(text, cfg)
+    recent = recent_job_descriptions(text, cfg)
     is_focus = role_mask(recent, cfg.focus_role)
     fk = set(recent.posting_key[is_focus])
     f = share(len(fk & any_keys), len(fk))
