@@ -45,7 +45,7 @@ def collect(store: Store, source: Source, run_id: str, progress: Progress | None
         store.ingest(source.name, source.fetch(), run_id, COLLECT_BATCH, progress, result.counts)
     except Exception as exc:  # noqa: BLE001 - one source's failure must not stop the others
         result.error = f"{type(exc).__name__}: {exc}"
-        log.warning("collect %s failed: %s", source.name, result.error)
+        log.info("collect %s failed: %s", source.name, result.error)  # the caller reports it to the user
     log.info("collect %s: %s", source.name, result.counts)
     return result
 

@@ -73,13 +73,13 @@ def collect_source(
     except Exception as exc:  # noqa: BLE001 - one source's failure must not stop the others
         result.error = describe(exc)
         result.failure_kinds.append(error_kind(exc))
-        log.warning("source %s failed: %s", source.name, result.error)
+        log.info("source %s failed: %s", source.name, result.error)  # the caller reports it to the user
     result.fetched = source.report.fetched
     result.failed = list(source.report.failures)
     result.failure_kinds += source.report.failure_kinds
     result.not_modified = source.report.not_modified
     for unit in result.failed:
-        log.warning("source %s: unit %s failed", source.name, unit)
+        log.info("source %s: unit %s failed", source.name, unit)
     log.info(
         "source %s: %d fetched, %s, %d closed, %d not modified",
         source.name,
