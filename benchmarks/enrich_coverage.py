@@ -17,6 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from skillpulse.extractors.salary import parse_pay  # noqa: E402
+from skillpulse.extractors.stated_pay import StatedPay  # noqa: E402
 from skillpulse.flows import enrich_step  # noqa: E402
 from skillpulse.flows.sources.snapshot import SnapshotSource  # noqa: E402
 from skillpulse.flows.sources.snapshot import hn as snapshot  # noqa: E402 - the HN readers look it up here
@@ -115,7 +116,10 @@ def main() -> None:
         accepted = sum(
             1
             for usd in survey["salary_in_usd"]
-            if any(x.rejected is None for x in parse_pay({"salary_in_usd": usd}))
+            if any(
+                x.rejected is None
+                for x in parse_pay(StatedPay(float(usd), float(usd), "USD", "year", "survey"))
+            )
         )
         print(
             f"survey rows (respondents, not postings; provenance 'survey'): {len(survey)}, "

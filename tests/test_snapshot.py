@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from skillpulse.extractors.stated_pay import StatedPay
 from skillpulse.flows.settings import SNAPSHOT_DIR
 from skillpulse.flows.sources.base import Posting, Quarantined
 from skillpulse.flows.sources.snapshot import SnapshotSource
@@ -58,7 +59,7 @@ def test_glassdoor_rows_are_normalised(sample):
     assert first.title == "Data Scientist"
     assert first.company == "Tecolote Research"  # the rating after the newline is dropped
     assert first.locations == ["Albuquerque, NM"]
-    assert first.pay == {"salary_estimate": "$53K-$91K (Glassdoor est.)"}
+    assert first.pay == [StatedPay(53000, 91000, "USD", "year", "estimate", "$53K-$91K (Glassdoor est.)")]
     assert first.attributes["industry"] == "Aerospace & Defense"
     assert not first.description_is_html
 
@@ -67,6 +68,8 @@ def test_structured_rows_have_no_text(sample):
     row = next(p for p in sample if isinstance(p, Posting) and p.source == "hn_structured")
     assert row.text_kind == "structured"
     assert row.description is None
+    assert row.attributes["same_job_as"] == f"hn:{row.source_id}"  # the comment it was extracted from
+    assert all(p.provenance == "text" for p in row.pay)  # an LLM's copy of the comment's words
 
 
 def test_survey_is_read_whole():

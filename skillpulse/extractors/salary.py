@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any
 
 from skillpulse.extractors.currency import CODES, SYMBOLS, currency_code_in, to_usd
+from skillpulse.extractors.stated_pay import compact, read_pay
 
 # Annualisation constants: a full-time year is 52 weeks of 5 days of 8 hours.
 HOURS_PER_YEAR = 2080
@@ -31,7 +32,6 @@ MIN_ANNUAL_USD = 5_000
 MAX_ANNUAL_USD = 2_000_000
 MAX_RANGE_RATIO = 6.0
 
-PROVENANCES = ("structured", "text", "estimate", "survey")
 OUTPUT_KEYS = ("min", "max", "currency", "period", "annual_usd_min", "annual_usd_max", "provenance", "raw")
 
 
@@ -312,108 +312,25 @@ def parse_text(
 
 
 # -- structured fields --------------------------------------------------------------------------------
-_GLASSDOOR = re.compile(
-    r"^\s*(?P<employer>Employer Provided Salary:)?\s*\$(?P<lo>[\d.]+)(?P<k1>K)?\s*-\s*\$(?P<hi>[\d.]+)"
-    r"(?P<k2>K)?\s*(?P<hour>Per Hour)?\s*\(?(?P<est>Glassdoor est\.|Employer est\.)?\)?\s*$",
-    re.IGNORECASE,
-)
-_INTERVALS = {
-    "per-year-salary": "year", "per-month-salary": "month", "per-week-salary": "week",
-    "per-day-wage": "day", "per-hour-wage": "hour",
-    "1 YEAR": "year", "1 MONTH": "month", "1 WEEK": "week", "1 DAY": "day", "1 HOUR": "hour",
-    "YEAR": "year", "MONTH": "month", "WEEK": "week", "DAY": "day", "HOUR": "hour",
-}  # fmt: skip
+def parse_pay(pay: Any, on: date | None = None) -> list[Salary]:
+    """Pay a source stated (see :mod:`skillpulse.extractors.stated_pay`), checked and annualised.
 
-
-def parse_glassdoor(value: str, on: date | None = None) -> list[Salary]:
-    """Glassdoor's "Salary Estimate": "$53K-$91K (Glassdoor est.)" is an estimate; employer figures are
-    structured."""
-    m = _GLASSDOOR.match(value or "")
-    if not m:
-        return [finish(Salary(None, None, "USD", "year", "estimate", value or "", rejected="unparsed"), on)]
-    lo = float(m.group("lo")) * (1000 if m.group("k1") else 1)
-    hi = float(m.group("hi")) * (1000 if m.group("k2") else 1)
-    employer = m.group("employer") or (m.group("est") or "").lower().startswith("employer")
-    provenance = "structured" if employer else "estimate"
-    period = "hour" if m.group("hour") else "year"
-    return [finish(Salary(lo, hi, "USD", period, provenance, value.strip()), on)]
-
-
-def _num(v: Any) -> float | None:
+    The source's package already mapped its API's fields (units, interval words) to ``StatedPay``;
+    free-text pay ("$120k-150k") is read by the text parser as a salary field. Pay in a shape that
+    cannot be read comes back as one rejected salary with the reason, never as an exception.
+    """
     try:
-        return None if v is None or v == "" else float(v)
-    except (TypeError, ValueError):
-        return None
-
-
-def _structured(lo: Any, hi: Any, currency: Any, period: str, raw: Any, on: date | None) -> Salary:
-    lo_f, hi_f = _num(lo), _num(hi)
-    if lo_f is not None and hi_f is None:
-        hi_f = lo_f
-    cur = str(currency).upper() if currency else None
-    return finish(Salary(lo_f, hi_f, cur, period, "structured", str(raw)), on)
-
-
-def parse_pay(pay: dict[str, Any] | None, on: date | None = None) -> list[Salary]:
-    """Structured pay as a source gave it: Greenhouse, Lever, Ashby, RemoteOK, schema.org, Glassdoor,
-    HN structured rows (their ``salary`` is free text an LLM copied from the comment: provenance text)."""
-    if not pay:
-        return []
+        stated = read_pay(pay)
+    except ValueError as exc:
+        return [
+            Salary(None, None, None, "unknown", "structured", compact(pay), rejected=f"unreadable pay: {exc}")
+        ]
     out: list[Salary] = []
-    if pay.get("salary_estimate"):
-        out += parse_glassdoor(str(pay["salary_estimate"]), on)
-    if pay.get("salary") and isinstance(pay["salary"], str):
-        out += parse_text(pay["salary"], "text", salary_field=True, on=on)
-    for r in pay.get("pay_input_ranges") or []:  # Greenhouse, amounts in cents
-        lo, hi = _num(r.get("min_cents")), _num(r.get("max_cents"))
-        out.append(
-            _structured(
-                lo / 100 if lo is not None else None,
-                hi / 100 if hi is not None else None,
-                r.get("currency_type"),
-                "year",
-                r,
-                on,
-            )
-        )
-    for meta in pay.get("metadata") or []:  # Greenhouse custom fields of type currency_range
-        if meta.get("value_type") == "currency_range" and isinstance(meta.get("value"), dict):
-            v = meta["value"]
-            s = _structured(v.get("min_value"), v.get("max_value"), v.get("unit"), "year", meta, on)
-            if not (s.rejected or "").startswith("zero"):
-                out.append(s)
-    sr = pay.get("salaryRange")  # Lever
-    if isinstance(sr, dict):
-        period = _INTERVALS.get(sr.get("interval", ""), "unknown")
-        out.append(_structured(sr.get("min"), sr.get("max"), sr.get("currency"), period, sr, on))
-    # Ashby: the job's ``compensation`` object is the pay (live source and snapshot), or sits under a
-    # "compensation" key of a whole job record. Only the Salary summary component counts (not equity,
-    # bonus, commission). It spans the tiers that share its currency and interval (checked on the
-    # Oct 2025 boards); tiers in another currency (a Poland tier in PLN on a GBP posting) are left out.
-    comp = pay.get("compensation") if isinstance(pay.get("compensation"), dict) else pay
-    if isinstance(comp.get("summaryComponents"), list):
-        for c in comp.get("summaryComponents") or []:
-            if c.get("compensationType") == "Salary":
-                period = _INTERVALS.get(c.get("interval", ""), "unknown")
-                out.append(
-                    _structured(c.get("minValue"), c.get("maxValue"), c.get("currencyCode"), period, c, on)
-                )
-    if "salary_min" in pay or "salary_max" in pay:  # RemoteOK: USD a year, 0 = unknown
-        lo, hi = _num(pay.get("salary_min")) or None, _num(pay.get("salary_max")) or None
-        if lo or hi:
-            raw = {"salary_min": pay.get("salary_min"), "salary_max": pay.get("salary_max")}
-            out.append(_structured(lo, hi, "USD", "year", raw, on))
-    base = pay.get("baseSalary")  # schema.org JobPosting
-    if isinstance(base, dict):
-        value = base.get("value") if isinstance(base.get("value"), dict) else {}
-        lo = _num(value.get("minValue")) or _num(value.get("value"))
-        hi = _num(value.get("maxValue")) or _num(value.get("value"))
-        if lo or hi:
-            period = _INTERVALS.get(str(value.get("unitText", "")).upper(), "unknown")
-            out.append(_structured(lo, hi, base.get("currency") or None, period, base, on))
-    if pay.get("salary_in_usd") is not None:  # ai-jobs.net survey
-        usd = _num(pay["salary_in_usd"])
-        out.append(finish(Salary(usd, usd, "USD", "year", "survey", str(pay["salary_in_usd"])), on))
+    for p in stated:
+        if p.provenance == "text":
+            out += parse_text(p.text, "text", salary_field=True, on=on)
+        else:
+            out.append(finish(Salary(p.min, p.max, p.currency, p.period, p.provenance, p.text), on))
     return _unique(out)
 
 

@@ -32,7 +32,7 @@ def collect_snapshot(db_path: str, run_id: str, limit: int | None = None) -> dic
     source = SnapshotSource(limit=limit)
     with Store(db_path) as store, progress_bar("collect snapshot") as advance:
         result = steps.collect(store, source, run_id, advance)
-        survey_rows = steps.load_survey(store, source.survey())
+        survey_rows = store.load_survey(source.survey())
     if result.error:
         raise RuntimeError(f"the bundled snapshot could not be read: {result.error}")
     return {**result.as_dict(), "survey_rows": survey_rows}
@@ -68,7 +68,7 @@ def collect_live(db_path: str, run_id: str, name: str) -> dict[str, Any]:
 def extract_skills(db_path: str, taxonomy_path: str) -> dict[str, Any]:
     extractor = SkillExtractor(taxonomy_path)
     with Store(db_path) as store:
-        pending = len(steps.pending_extraction(store, extractor.version))
+        pending = len(store.pending_extraction(extractor.version))
         with progress_bar("extract skills", total=pending) as advance:
             result = steps.extract(store, extractor, advance)
     return {**result, "extractor_version": extractor.version}

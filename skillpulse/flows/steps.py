@@ -14,8 +14,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import pandas as pd
-
 from skillpulse.extractors.skills import SkillExtractor
 from skillpulse.flows.sources.base import Source
 from skillpulse.flows.store import Store, UpsertCounts, batched
@@ -50,25 +48,6 @@ def collect(store: Store, source: Source, run_id: str, progress: Progress | None
     return result
 
 
-def load_survey(store: Store, frame: pd.DataFrame) -> int:
-    return store.load_survey(frame)
-
-
-def pending_extraction(store: Store, extractor_version: str) -> list[str]:
-    return [
-        r[0]
-        for r in store.con.execute(
-            """
-            SELECT p.posting_key FROM postings p
-            LEFT JOIN extractions e ON e.posting_key = p.posting_key AND e.extractor_version = ?
-            WHERE p.text_kind = 'full' AND (e.posting_key IS NULL OR e.content_hash <> p.content_hash)
-            ORDER BY p.posting_key
-            """,
-            [extractor_version],
-        ).fetchall()
-    ]
-
-
 def extraction_text(title: str | None, text: str | None) -> str:
     """What the extractor reads: the title counts as part of the posting (guidelines)."""
     return f"{title}\n{text or ''}" if title else (text or "")
@@ -77,13 +56,10 @@ def extraction_text(title: str | None, text: str | None) -> str:
 def extract(store: Store, extractor: SkillExtractor, progress: Progress | None = None) -> dict[str, int]:
     """Find skills in every posting that lacks an extraction for this extractor version."""
     version = extractor.version
-    keys = pending_extraction(store, version)
+    keys = store.pending_extraction(version)
     done = mentions_total = 0
     for chunk in batched(keys, EXTRACT_BATCH):
-        store.con.register("chunk_keys", pd.DataFrame({"posting_key": chunk}))
-        rows = store.con.execute(
-            "SELECT posting_key, content_hash, title, text FROM postings JOIN chunk_keys USING (posting_key)"
-        ).fetchall()
+        rows = store.texts_for_extraction(chunk)
         texts = (extraction_text(title, text) for _, _, title, text in rows)
         skill_rows, status_rows = [], []
         now = datetime.now(UTC)
@@ -96,18 +72,7 @@ def extract(store: Store, extractor: SkillExtractor, progress: Progress | None =
                 skill_rows.append((key, version, skill_id, len(ms), first.start, first.end, first.text))
             status_rows.append((key, version, content_hash, len(by_skill), now))
             mentions_total += len(mentions)
-        try:
-            with store.transaction() as con:
-                con.execute(
-                    "DELETE FROM posting_skills WHERE extractor_version = ? "
-                    "AND posting_key IN (SELECT posting_key FROM chunk_keys)",
-                    [version],
-                )
-                if skill_rows:
-                    con.executemany("INSERT INTO posting_skills VALUES (?, ?, ?, ?, ?, ?, ?)", skill_rows)
-                con.executemany("INSERT OR REPLACE INTO extractions VALUES (?, ?, ?, ?, ?)", status_rows)
-        finally:
-            store.con.unregister("chunk_keys")
+        store.write_extractions(version, chunk, skill_rows, status_rows)
         done += len(rows)
         if progress:
             progress(len(rows))

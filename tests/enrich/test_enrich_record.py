@@ -63,7 +63,14 @@ def test_glassdoor_style_record_uses_source_fields() -> None:
             "company": "Tecolote Research",
             "locations": ["Albuquerque, NM"],
             "text": "Data Scientist Location: Albuquerque, NM Education Required: Bachelor's degree required",
-            "pay": {"salary_estimate": "$53K-$91K (Glassdoor est.)"},
+            # As the Glassdoor snapshot reader states it (the source package reads Glassdoor's format).
+            "pay": {
+                "min": 53000,
+                "max": 91000,
+                "currency": "USD",
+                "period": "year",
+                "provenance": "estimate",
+            },
             "attributes": {"industry": "Aerospace & Defense", "sector": "Aerospace & Defense"},
         }
     )
@@ -74,11 +81,9 @@ def test_glassdoor_style_record_uses_source_fields() -> None:
 
 
 def test_rejected_salaries_are_kept_aside_not_output() -> None:
-    e = enrich({"id": 1, "title": "Engineer", "pay": {"salary": "80-110 GBP (GBP)"}, "text": ""})
+    e = enrich({"id": 1, "title": "Engineer", "pay": "80-110 GBP (GBP)", "text": ""})
     assert e.salaries == [] and e.rejected_salaries and e.rejected_salaries[0].rejected
-    assert (
-        enrich_record({"id": 1, "title": "Engineer", "pay": {"salary": "80-110 GBP (GBP)"}})["salaries"] == []
-    )
+    assert enrich_record({"id": 1, "title": "Engineer", "pay": "80-110 GBP (GBP)"})["salaries"] == []
 
 
 def test_empty_record_does_not_fail() -> None:

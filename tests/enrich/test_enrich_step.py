@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from skillpulse.extractors.dedupe import DedupeItem, duplicate_rate, find_duplicates, normalise
+from skillpulse.extractors.stated_pay import StatedPay
 from skillpulse.flows import enrich_step
 from skillpulse.flows.settings import SNAPSHOT_DIR
 from skillpulse.flows.sources.base import Posting
@@ -68,19 +69,23 @@ def test_changed_posting_is_re_enriched_alone(store: Store) -> None:
 def test_resumes_after_a_crash_mid_run(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(enrich_step, "BATCH", 50)
     calls = {"n": 0}
-    real = enrich_step._write_batch
+    real = store.insert_rows
 
-    def crash_on_second(*args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise RuntimeError("power cut")
-        return real(*args, **kwargs)
+    def crash_inside_the_second_batch(con, table, columns, rows):
+        # Roles and enrichment rows of batch 2 are already written in its transaction when this fails.
+        if table == "posting_salaries":
+            calls["n"] += 1
+            if calls["n"] == 2:
+                raise RuntimeError("power cut")
+        return real(con, table, columns, rows)
 
-    monkeypatch.setattr(enrich_step, "_write_batch", crash_on_second)
+    monkeypatch.setattr(store, "insert_rows", crash_inside_the_second_batch)
     with pytest.raises(RuntimeError):
         enrich_step.enrich(store)
     assert store.count("enrichments") == 50  # the first batch committed, the second rolled back
-    monkeypatch.setattr(enrich_step, "_write_batch", real)
+    assert store.count("posting_enrichment") == 50
+    assert store.con.execute("SELECT count(DISTINCT posting_key) FROM posting_roles").fetchone()[0] == 50
+    monkeypatch.undo()
     result = enrich_step.enrich(store)
     assert result["enriched"] == store.count("postings") - 50
     assert store.count("posting_enrichment") == store.count("postings")
@@ -108,8 +113,9 @@ def test_same_hn_comment_from_two_sources_is_one_job(tmp_path: Path) -> None:
     )
     postings = [
         Posting("hn", "123", None, None, text, raw={}),
+        # The structured row names the comment it was extracted from (as the snapshot's HN reader does).
         Posting("hn_structured", "123", "Data Engineer", "Acme", None, raw={}, text_kind="structured",
-                pay={"salary": "€70-90k (EUR)"}),
+                pay=[StatedPay.free_text("€70-90k (EUR)")], attributes={"same_job_as": "hn:123"}),
         Posting("hn", "456", None, None, "Other Co | Designer | Paris\nWe design things.", raw={}),
     ]  # fmt: skip
     store.upsert_postings(postings)

@@ -12,10 +12,10 @@ from skillpulse.extractors.salary import (
     MAX_ANNUAL_USD,
     MIN_ANNUAL_USD,
     extract_salaries,
-    parse_glassdoor,
     parse_pay,
     parse_text,
 )
+from skillpulse.extractors.stated_pay import StatedPay, period_word
 
 
 def _accepted(salaries):
@@ -144,137 +144,58 @@ def test_implausible_values_are_rejected_with_a_reason(value: str, reason: str) 
     assert reason in salaries[0].rejected
 
 
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ("$53K-$91K (Glassdoor est.)", (53000, 91000, "year", "estimate")),
-        ("$137K-$171K (Glassdoor est.)", (137000, 171000, "year", "estimate")),
-        ("Employer Provided Salary:$80K-$90K", (80000, 90000, "year", "structured")),
-        ("$145K-$225K(Employer est.)", (145000, 225000, "year", "structured")),
-        ("$17-$24 Per Hour(Glassdoor est.)", (17, 24, "hour", "estimate")),
-    ],
-)
-def test_glassdoor_strings(value: str, expected: tuple) -> None:
-    (s,) = parse_glassdoor(value)
-    assert (s.min, s.max, s.period, s.provenance) == expected
-    assert s.raw == value and s.currency == "USD" and s.rejected is None
-
-
-def test_glassdoor_hourly_is_annualised_with_the_documented_constant() -> None:
-    (s,) = parse_glassdoor("$17-$24 Per Hour(Glassdoor est.)")
+def test_stated_pay_is_checked_and_annualised() -> None:
+    (s,) = parse_pay([StatedPay(17, 24, "USD", "hour", "estimate", "$17-$24 Per Hour(Glassdoor est.)")])
     assert (s.annual_usd_min, s.annual_usd_max) == (17 * HOURS_PER_YEAR, 24 * HOURS_PER_YEAR)
+    assert s.provenance == "estimate" and s.raw == "$17-$24 Per Hour(Glassdoor est.)" and s.rejected is None
 
 
-# Structured pay from real API bodies (/work/shared/data/job_api_fixtures), copied verbatim.
+def test_provenance_is_kept() -> None:
+    assert parse_pay(StatedPay(155000, 155000, "USD", "year", "survey"))[0].provenance == "survey"
+    assert parse_pay([StatedPay(70000, 110000, "USD", "year")])[0].provenance == "structured"
+    assert parse_pay("$150K - 180K (USD)")[0].provenance == "text"  # free text is read as text
+
+
+def test_stored_and_user_pay_shapes_are_read() -> None:
+    stored = [
+        {
+            "min": 70000.0,
+            "max": 110000.0,
+            "currency": "USD",
+            "period": "year",
+            "provenance": "structured",
+            "text": "",
+        }
+    ]
+    assert _accepted(parse_pay(stored)) == [(70000.0, 110000.0, "USD", "year")]
+    assert _accepted(parse_pay({"min": "80000", "max": 90000, "currency": "eur", "period": "year"})) == [
+        (80000.0, 90000.0, "EUR", "year")
+    ]
+    assert parse_pay(None) == [] and parse_pay([]) == []
+
+
 @pytest.mark.parametrize(
-    ("pay", "expected"),
+    ("pay", "reason"),
     [
-        (  # Lever theodo: salaryRange, EUR per year
-            {"salaryRange": {"min": 44000, "currency": "EUR", "max": 80000, "interval": "per-year-salary"}},
-            [(44000, 80000, "EUR", "year")],
-        ),
-        (  # Lever theodo internship, EUR per month
-            {"salaryRange": {"min": 1500, "max": 1500, "currency": "EUR", "interval": "per-month-salary"}},
-            [(1500, 1500, "EUR", "month")],
-        ),
-        (  # Ashby Nango: salary component plus an equity percentage that is not salary
-            {
-                "compensation": {
-                    "summaryComponents": [
-                        {
-                            "compensationType": "Salary",
-                            "interval": "1 YEAR",
-                            "currencyCode": "USD",
-                            "minValue": 120000,
-                            "maxValue": 200000,
-                        },
-                        {
-                            "compensationType": "EquityPercentage",
-                            "interval": "NONE",
-                            "currencyCode": None,
-                            "minValue": 0.5,
-                            "maxValue": 1,
-                        },
-                    ]
-                }
-            },
-            [(120000, 200000, "USD", "year")],
-        ),
-        ({"salary_min": 70000, "salary_max": 110000}, [(70000, 110000, "USD", "year")]),  # RemoteOK
-        ({"salary_min": 0, "salary_max": 0}, []),  # RemoteOK: 0 = unknown
-        (  # schema.org baseSalary (paylocity page), hourly
-            {
-                "baseSalary": {
-                    "@type": "MonetaryAmount",
-                    "currency": "USD",
-                    "value": {
-                        "@type": "QuantitativeValue",
-                        "minValue": 22.00,
-                        "maxValue": 40.00,
-                        "unitText": "HOUR",
-                    },
-                }
-            },
-            [(22, 40, "USD", "hour")],
-        ),
-        (  # schema.org all-zero (github careers page) = unknown
-            {
-                "baseSalary": {
-                    "@type": "MonetaryAmount",
-                    "currency": "USD",
-                    "value": {
-                        "@type": "QuantitativeValue",
-                        "value": 0,
-                        "minValue": 0,
-                        "maxValue": 0,
-                        "unitText": "YEAR",
-                    },
-                }
-            },
-            [],
-        ),
-        (  # Greenhouse custom field of type currency_range (mongodb); the all-zero Canada row is unknown
-            {
-                "metadata": [
-                    {
-                        "id": 13324394,
-                        "name": "Job Post Range (United States)",
-                        "value": {"unit": "USD", "max_value": "82368.0", "min_value": "56576.0"},
-                        "value_type": "currency_range",
-                    },
-                    {
-                        "id": 40497768,
-                        "name": "Job Post Range (Canada)",
-                        "value": {"unit": "USD", "max_value": "0.0", "min_value": "0.0"},
-                        "value_type": "currency_range",
-                    },
-                ]
-            },
-            [(56576, 82368, "USD", "year")],
-        ),
-        (  # Greenhouse pay_input_ranges (cents)
-            {
-                "pay_input_ranges": [
-                    {"min_cents": 15000000, "max_cents": 20000000, "currency_type": "USD", "title": "US"}
-                ]
-            },
-            [(150000, 200000, "USD", "year")],
-        ),
-        ({"salary_in_usd": 155000}, [(155000, 155000, "USD", "year")]),  # ai-jobs.net survey
+        ({"salary_min": 1}, "unknown pay field"),
+        ({"min": "lots"}, "could not convert"),
+        ({"min": float("inf")}, "not finite"),
+        ({"min": 1, "period": "fortnight"}, "pay period"),
+        (42, "pay must be text"),
     ],
 )
-def test_structured_pay(pay: dict, expected: list[tuple]) -> None:
-    assert _accepted(parse_pay(pay)) == [tuple(float(x) for x in e[:2]) + e[2:] for e in expected]
+def test_unreadable_pay_is_one_rejected_salary_with_its_reason(pay, reason) -> None:
+    (s,) = parse_pay(pay)
+    assert s.rejected.startswith("unreadable pay") and reason in s.rejected
 
 
-def test_provenance_per_source() -> None:
-    assert parse_pay({"salary_in_usd": 155000})[0].provenance == "survey"
-    assert parse_pay({"salary_min": 70000, "salary_max": 110000})[0].provenance == "structured"
-    assert parse_pay({"salary": "$150K - 180K (USD)"})[0].provenance == "text"
+def test_a_stated_pay_without_amounts_is_rejected_not_dropped() -> None:
+    (s,) = parse_pay([StatedPay(currency="USD", period="year", provenance="estimate", text="n/a")])
+    assert s.rejected == "no amount" and s.raw == "n/a"
 
 
 def test_structured_pay_wins_over_text() -> None:
-    got = extract_salaries({"salary_min": 70000, "salary_max": 110000}, "We pay $200k-$250k")
+    got = extract_salaries([StatedPay(70000, 110000, "USD", "year")], "We pay $200k-$250k")
     assert _accepted(got) == [(70000.0, 110000.0, "USD", "year")]
     got = extract_salaries(None, "We pay $200k-$250k")
     assert _accepted(got) == [(200000.0, 250000.0, "USD", "year")]
@@ -351,7 +272,7 @@ def test_parser_never_raises_and_accepted_values_are_sane(text: str, salary_fiel
     st.sampled_from(["USD", "EUR", "GBP", "INR", "JPY"]),
 )
 def test_structured_pay_orders_and_bounds(lo: float, hi: float, interval: str, currency: str) -> None:
-    for s in parse_pay({"salaryRange": {"min": lo, "max": hi, "currency": currency, "interval": interval}}):
+    for s in parse_pay(StatedPay.from_fields(lo, hi, currency, period_word(interval), {})):
         if s.rejected is None:
             assert s.min <= s.max
             assert MIN_ANNUAL_USD <= s.annual_usd_min <= s.annual_usd_max <= MAX_ANNUAL_USD

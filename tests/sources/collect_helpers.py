@@ -23,3 +23,11 @@ def rows(store: Store, source: str) -> dict[str, dict]:
     )
     names = [d[0] for d in cur.description]
     return {r[0]: dict(zip(names, r, strict=True)) for r in cur.fetchall()}
+
+
+def stated(row: dict) -> list[tuple]:
+    """A stored posting's stated pay as ``(min, max, currency, period, provenance)`` tuples."""
+    import json
+
+    pays = json.loads(row["pay"]) if row["pay"] else []
+    return [(p["min"], p["max"], p["currency"], p["period"], p["provenance"]) for p in pays]

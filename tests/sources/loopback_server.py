@@ -38,6 +38,8 @@ class Request:
     query: dict[str, str]
     headers: dict[str, str]
     status: int = 0
+    method: str = "GET"
+    body: bytes = b""  # what a POST sent (a search API's JSON query)
     at: float = field(default_factory=time.monotonic)
 
 
@@ -86,6 +88,9 @@ class LoopbackServer:
             def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
                 server._serve(self)
 
+            def do_POST(self) -> None:  # noqa: N802 - the stdlib's name
+                server._serve(self)
+
         self.httpd = _QuietServer(("127.0.0.1", 0), _Handler)
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.02,), daemon=True)
@@ -126,10 +131,13 @@ class LoopbackServer:
     # -- serving ------------------------------------------------------------------------------------
     def _serve(self, h: BaseHTTPRequestHandler) -> None:
         parts = urlsplit(h.path)
+        length = h.headers.get("Content-Length")
         request = Request(
             path=parts.path,
             query={k: v[-1] for k, v in parse_qs(parts.query).items()},
             headers={k.lower(): v for k, v in h.headers.items()},
+            method=h.command,
+            body=h.rfile.read(int(length)) if length and length.isdigit() else b"",
         )
         handler = self.routes.get(parts.path)
         with self._lock:

@@ -22,7 +22,8 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 "--input",
                 help='JSONL postings, one per line: {"id", "text", "title"?, "company"?, "location"?, '
-                '"source"?}; text may be HTML.',
+                '"source"?, "pay"?}; text may be HTML. "pay" is free text ("$120k-150k") or '
+                '{"min", "max", "currency", "period": year|month|week|day|hour} (or a list of them).',
                 exists=True,
                 dir_okay=False,
                 readable=True,

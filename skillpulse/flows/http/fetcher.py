@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import random
 import time
@@ -80,10 +81,56 @@ class Fetcher:
         rate_headers: bool = False,
     ) -> Response:
         """GET ``url`` with retries; raises :class:`FetchError` once retries are spent."""
+        return await self._request(
+            "GET",
+            url,
+            params=params,
+            policy=policy,
+            conditional=conditional,
+            accept=accept,
+            rate_headers=rate_headers,
+        )
+
+    async def post_json(
+        self,
+        url: str,
+        payload: Any,
+        *,
+        policy: HostPolicy | None = None,
+        accept: str = "application/json",
+        rate_headers: bool = False,
+    ) -> Response:
+        """POST a JSON ``payload`` (a search API such as Workday's ``cxs`` jobs list) with the same
+        retries, limits and caps as a GET; never cached, since the answer depends on the body."""
+        body = json.dumps(payload, separators=(",", ":")).encode("utf-8")
+        return await self._request(
+            "POST",
+            url,
+            policy=policy,
+            conditional=False,
+            accept=accept,
+            rate_headers=rate_headers,
+            body=body,
+        )
+
+    async def _request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: dict[str, Any] | None = None,
+        policy: HostPolicy | None = None,
+        conditional: bool = True,
+        accept: str = "application/json",
+        rate_headers: bool = False,
+        body: bytes | None = None,
+    ) -> Response:
         full_url = str(httpx.URL(url, params=params)) if params else url
         limiter = self.limiter(urlsplit(full_url).netloc, policy)
         cached = self.cache.get(full_url) if (conditional and self.cache) else None
         headers = {"Accept": accept}
+        if body is not None:
+            headers["Content-Type"] = "application/json"
         if cached:
             etag, last_modified, _ = cached
             if etag:
@@ -95,7 +142,7 @@ class Fetcher:
             try:
                 async with limiter.semaphore:
                     await limiter.wait_turn()
-                    response = await self._get_with_deadline(full_url, headers)
+                    response = await self._send_with_deadline(method, full_url, headers, body)
             except FetchError as exc:
                 if exc.kind not in ("network", "timeout") or attempt >= self._retries_for(exc):
                     raise
@@ -159,18 +206,24 @@ class Fetcher:
             with contextlib.suppress(ValueError):
                 limiter.pause_until(time.monotonic() + float(reset))
 
-    async def _get_with_deadline(self, url: str, headers: dict[str, str]) -> Response:
+    async def _send_with_deadline(
+        self, method: str, url: str, headers: dict[str, str], body: bytes | None
+    ) -> Response:
         try:
-            return await asyncio.wait_for(self._get_once(url, headers), self.settings.total_timeout)
+            return await asyncio.wait_for(
+                self._send_once(method, url, headers, body), self.settings.total_timeout
+            )
         except TimeoutError as exc:
             raise FetchError(
                 url, "timeout", f"no complete answer in {self.settings.total_timeout:.0f}s"
             ) from exc
 
-    async def _get_once(self, url: str, headers: dict[str, str]) -> Response:
+    async def _send_once(
+        self, method: str, url: str, headers: dict[str, str], body: bytes | None
+    ) -> Response:
         self.requests += 1
         try:
-            async with self.client.stream("GET", url, headers=headers) as response:
+            async with self.client.stream(method, url, headers=headers, content=body) as response:
                 body = b""
                 if response.status_code not in (304,) and response.status_code < 400:
                     body = await self._read_capped(url, response)

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from skillpulse.extractors.stated_pay import StatedPay, as_json_ready
+
 
 @dataclass(slots=True)
 class Posting:
@@ -29,7 +31,8 @@ class Posting:
     locations: list[str] = field(default_factory=list)
     remote: bool | None = None
     posted_at: datetime | None = None
-    pay: dict[str, Any] | None = None
+    # Pay as the source stated it, mapped by the source's package from its API's own fields.
+    pay: list[StatedPay] = field(default_factory=list)
     # "full" postings have a description; "structured" rows (no text) count for roles and pay only.
     text_kind: str = "full"
     attributes: dict[str, Any] = field(default_factory=dict)
@@ -38,10 +41,14 @@ class Posting:
     def key(self) -> str:
         return f"{self.source}:{self.source_id}"
 
+    def pay_json(self) -> list[dict[str, Any]] | None:
+        """The stated pay as the store keeps it (None when the source stated none)."""
+        return as_json_ready(self.pay)
+
     def content_hash(self) -> str:
         """Hash of what a reader of the posting sees; a change here makes a new version."""
         payload = json.dumps(
-            [self.title, self.company, self.description, self.locations, self.remote, self.pay],
+            [self.title, self.company, self.description, self.locations, self.remote, self.pay_json()],
             sort_keys=True,
             default=str,
             ensure_ascii=False,

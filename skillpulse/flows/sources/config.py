@@ -18,11 +18,23 @@ import yaml
 
 from skillpulse.flows.http import FetchSettings, HostPolicy
 from skillpulse.flows.settings import PROJECT_ROOT, data_dir
+from skillpulse.flows.sources.options import OptionError, coerce, option_types
 
 DEFAULT_CONFIG_PATH = PROJECT_ROOT / "sources.yaml"
-_COMMON_KEYS = {"enabled", "base_url", "concurrency", "min_interval"}
+_COMMON_TYPES: dict[str, Any] = {
+    "enabled": bool,
+    "base_url": str | None,
+    "concurrency": int | None,
+    "min_interval": float | None,
+}
+_COMMON_KEYS = set(_COMMON_TYPES)
 _TOP_KEYS = {"http", "batch_size", "sources"}
-_HTTP_EXTRA_KEYS = {"concurrency", "min_interval", "cache_path"}
+_HTTP_EXTRA_TYPES: dict[str, Any] = {
+    "concurrency": int,
+    "min_interval": float,
+    "cache_path": str | bool | None,
+}
+_HTTP_EXTRA_KEYS = set(_HTTP_EXTRA_TYPES)
 
 
 class ConfigError(ValueError):
@@ -43,41 +55,64 @@ def _mapping(node: yaml.Node | None) -> list[tuple[yaml.ScalarNode, yaml.Node]]:
     return list(node.value) if isinstance(node, yaml.MappingNode) else []
 
 
+def _check_keys(path: Path, where: str, node: yaml.Node, types: dict[str, Any], values: Any) -> list[str]:
+    """Unknown keys (with a did-you-mean) and values of the wrong type, one ``file:line`` each."""
+    problems = []
+    values = values if isinstance(values, dict) else {}
+    for k, _ in _mapping(node):
+        line = k.start_mark.line + 1
+        if k.value not in types:
+            problems.append(_unknown(path, line, where, k.value, set(types)))
+            continue
+        try:
+            coerce(types[k.value], values.get(k.value))
+        except OptionError as exc:
+            problems.append(f"{path}:{line}: {where}.{k.value}: {exc}.")
+    return problems
+
+
 def check_config(path: Path, text: str) -> list[str]:
-    """Every key of ``sources.yaml`` that nothing reads, with its file and line: a typo ("bords") would
-    otherwise be ignored and the source would quietly collect nothing."""
+    """Every key of ``sources.yaml`` that nothing reads, and every value of the wrong type, with its file
+    and line: a typo ("bords") would otherwise be ignored and the source would quietly collect nothing;
+    ``months_back: abc`` would fail mid-run, far from its line."""
     from skillpulse.flows.sources import LIVE_SOURCES
 
     try:
         root = yaml.compose(text)
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 0
         return [f"{path}:{line}: not valid YAML ({getattr(exc, 'problem', exc)})."]
     if root is not None and not isinstance(root, yaml.MappingNode):
         return [f"{path}:{root.start_mark.line + 1}: expected a mapping with 'sources' (and 'http')."]
+    data = data or {}
     problems = []
-    http_known = {f.name for f in fields(FetchSettings)} - {"default_policy"} | _HTTP_EXTRA_KEYS
+    http_types = {
+        k: v for k, v in option_types(FetchSettings).items() if k not in ("default_policy", "cache_path")
+    }
+    http_types |= _HTTP_EXTRA_TYPES
     for key, value in _mapping(root):
         line = key.start_mark.line + 1
         if key.value not in _TOP_KEYS:
             problems.append(_unknown(path, line, "top level", key.value, _TOP_KEYS))
         elif key.value == "http":
-            for k, _ in _mapping(value):
-                if k.value not in http_known:
-                    problems.append(_unknown(path, k.start_mark.line + 1, "http", k.value, http_known))
+            problems += _check_keys(path, "http", value, http_types, data.get("http"))
+        elif key.value == "batch_size":
+            try:
+                coerce(int, data.get("batch_size"))
+            except OptionError as exc:
+                problems.append(f"{path}:{line}: batch_size: {exc}.")
         elif key.value == "sources":
+            entries = data.get("sources") if isinstance(data.get("sources"), dict) else {}
             for name, entry in _mapping(value):
-                where = f"sources.{name.value}"
                 if name.value not in LIVE_SOURCES:
                     problems.append(
                         _unknown(path, name.start_mark.line + 1, "sources", name.value, set(LIVE_SOURCES))
                     )
                     continue
-                known = _COMMON_KEYS | set(getattr(LIVE_SOURCES[name.value], "options", ()))
-                for k, _ in _mapping(entry):
-                    if k.value not in known:
-                        problems.append(_unknown(path, k.start_mark.line + 1, where, k.value, known))
+                types = _COMMON_TYPES | option_types(LIVE_SOURCES[name.value].Options)
+                problems += _check_keys(path, f"sources.{name.value}", entry, types, entries.get(name.value))
     return problems
 
 

@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
+from xml.etree import ElementTree
 
 from skillpulse.flows.http import Fetcher, FetchError, HostPolicy, Runtime
 from skillpulse.flows.sources.base import Posting, PostingError, Quarantined, parse_time  # noqa: F401 - sources import it here
 from skillpulse.flows.sources.config import SourceConfig
+from skillpulse.flows.sources.options import NoOptions
+from skillpulse.flows.sources.options import build as build_options
 
 
 @dataclass(frozen=True)
@@ -69,13 +73,14 @@ class LiveSource:
     default_base_url = ""
     policy = HostPolicy()
     rate_headers = False
-    # The source's own keys in sources.yaml (besides enabled, base_url, concurrency, min_interval): a key
-    # not listed is refused with file:line when the file is read, so a typo is never silently ignored.
-    options: frozenset[str] = frozenset()
+    # The source's own keys in sources.yaml (besides enabled, base_url, concurrency, min_interval), as a
+    # typed dataclass: an unknown key or a wrong type is refused with file:line when the file is read.
+    Options: type = NoOptions
 
     def __init__(self, config: SourceConfig, runtime: Runtime, since: date | datetime | None = None) -> None:
         self.config = config
         self.runtime = runtime
+        self.options = build_options(self.Options, config.options)
         self.base_url = (config.base_url or self.default_base_url).rstrip("/")
         self.since = _as_datetime(since)
         self.report = SourceReport()
@@ -103,6 +108,13 @@ class LiveSource:
         """GET and decode JSON through this source's host policy; returns ``(data, not_modified)``."""
         response = await fetcher.get(url, policy=self.host_policy, rate_headers=self.rate_headers, **kwargs)
         return response.json(), response.not_modified
+
+    async def post_json(self, fetcher: Fetcher, url: str, payload: Any) -> Any:
+        """POST a JSON query (search APIs such as Workday's) through this source's host policy."""
+        response = await fetcher.post_json(
+            url, payload, policy=self.host_policy, rate_headers=self.rate_headers
+        )
+        return response.json()
 
     def fail(self, key: str, error: BaseException) -> None:
         self.report.failures.append(f"{key}: {describe(error)}")
@@ -161,6 +173,37 @@ def _as_datetime(value: date | datetime | None) -> datetime | None:
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=UTC)
     return datetime(value.year, value.month, value.day, tzinfo=UTC)
+
+
+# -- helpers for ATSs that give each company its own host, and for XML feeds ---------------------------
+_HOST_LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
+# The stdlib XML parser expands internal entities (a "billion laughs" feed); a job feed never needs a DTD.
+_XML_REFUSED = (b"<!DOCTYPE", b"<!ENTITY")
+
+
+def company_url(base_url: str, company: str) -> str:
+    """The root URL of one company on an ATS that gives each its own host (``acme.recruitee.com``).
+
+    ``base_url`` is a template with ``{company}``; a base URL without it (a mirror, the tests' loopback
+    server) gets the company as its first path segment. A company that is not one host label ("acme",
+    not "acme.recruitee.com" or a URL) is refused, so a configuration slip fails that unit plainly.
+    """
+    if not _HOST_LABEL.fullmatch(company):
+        raise SchemaError(f"{company!r} is not a company subdomain: write only the <company> of its host")
+    if "{company}" in base_url:
+        return base_url.replace("{company}", company)
+    return f"{base_url}/{company}"
+
+
+def parse_xml(body: bytes, url: str) -> ElementTree.Element:
+    """An XML feed's root; a body that declares a DTD or an entity is refused before it is parsed."""
+    upper = body.upper()
+    if any(marker in upper for marker in _XML_REFUSED):
+        raise SchemaError(f"{url}: the feed declares a DOCTYPE or an entity; refused unparsed")
+    try:
+        return ElementTree.fromstring(body)
+    except ElementTree.ParseError as exc:
+        raise SchemaError(f"{url}: not well-formed XML ({exc})") from None
 
 
 # -- normalisation helpers ------------------------------------------------------------------------------

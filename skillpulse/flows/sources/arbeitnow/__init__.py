@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from skillpulse.flows.http import Fetcher
@@ -21,7 +22,10 @@ from skillpulse.flows.sources.live import (
 
 @register_live_source("arbeitnow")
 class ArbeitnowSource(LiveSource):
-    options = frozenset({"max_pages"})  # its keys in sources.yaml
+    @dataclass(frozen=True)
+    class Options:
+        max_pages: int = settings.MAX_PAGES  # pages of 100 postings, newest first
+
     name = "arbeitnow"
     default_base_url = settings.BASE_URL
     policy = settings.POLICY
@@ -36,7 +40,7 @@ class ArbeitnowSource(LiveSource):
         url: str | None = f"{self.base_url}?page=1"
         records: list[Any] = []
         all_cached = True
-        for _ in range(int(self.config.get("max_pages", settings.MAX_PAGES))):
+        for _ in range(self.options.max_pages):
             if url is None:
                 break
             data, not_modified = await self.get_json(fetcher, url)

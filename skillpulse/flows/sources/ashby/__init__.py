@@ -1,9 +1,11 @@
-"""Ashby boards: ``descriptionHtml``, ``compensation`` kept as given (tiers, interval, currency)."""
+"""Ashby boards: ``descriptionHtml``; pay is the Salary component of ``compensation``."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
+from skillpulse.extractors.stated_pay import StatedPay, period_word
 from skillpulse.flows.http import Fetcher
 from skillpulse.flows.sources import register_live_source
 from skillpulse.flows.sources.ashby import settings
@@ -28,13 +30,17 @@ def _remote(record: dict[str, Any]) -> bool | None:
 
 @register_live_source("ashby")
 class AshbySource(LiveSource):
-    options = frozenset({"boards", "companies"})  # its keys in sources.yaml
+    @dataclass(frozen=True)
+    class Options:
+        boards: list[str] = field(default_factory=list)  # jobs.ashbyhq.com/<board>
+        companies: dict[str, str] = field(default_factory=dict)  # board -> company name shown
+
     name = "ashby"
     default_base_url = settings.BASE_URL
     policy = settings.POLICY
 
     def units(self) -> list[Unit]:
-        return [Unit(f"ashby:{org}", scope=str(org)) for org in self.config.as_list("boards")]
+        return [Unit(f"ashby:{org}", scope=str(org)) for org in self.options.boards]
 
     async def download(self, fetcher: Fetcher, unit: Unit) -> Listing:
         url = f"{self.base_url}/{unit.scope}"
@@ -44,12 +50,27 @@ class AshbySource(LiveSource):
         return Listing(data["jobs"], not_modified=not_modified)
 
     def normalise(self, unit: Unit, record: dict[str, Any], listing: Listing) -> Posting:
-        return posting_from_record(record, self.config.get("companies", {}).get(unit.scope) or unit.scope)
+        return posting_from_record(record, self.options.companies.get(unit.scope) or unit.scope)
+
+
+def stated_pay(compensation: Any) -> list[StatedPay]:
+    """Only the Salary summary component counts (not equity, bonus, commission). It spans the tiers that
+    share its currency and interval (checked on the Oct 2025 boards); tiers in another currency (a
+    Poland tier in PLN on a GBP posting) are left out."""
+    if not isinstance(compensation, dict):
+        return []
+    return [
+        StatedPay.from_fields(
+            c.get("minValue"), c.get("maxValue"), c.get("currencyCode"), period_word(c.get("interval")), c
+        )
+        for c in compensation.get("summaryComponents") or []
+        if isinstance(c, dict) and c.get("compensationType") == "Salary"
+    ]
 
 
 def posting_from_record(record: dict[str, Any], company: str | None) -> Posting:
     """One Ashby job object as a posting; the bundled 2025 boards are read through this too, so live and
-    snapshot rows are built by the same code. ``compensation`` is kept whole as pay."""
+    snapshot rows are built by the same code."""
     require(record, "id", "title")
     secondary = [s.get("location") for s in record.get("secondaryLocations") or []]
     return Posting(
@@ -64,7 +85,7 @@ def posting_from_record(record: dict[str, Any], company: str | None) -> Posting:
         locations=clean_locations(record.get("location"), secondary),
         remote=_remote(record),
         posted_at=parse_time(record.get("publishedAt")),
-        pay=record.get("compensation"),
+        pay=stated_pay(record.get("compensation")),
         attributes={
             "department": record.get("department"),
             "team": record.get("team"),

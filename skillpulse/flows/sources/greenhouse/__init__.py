@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import html
+from dataclasses import dataclass, field
 from typing import Any
 
+from skillpulse.extractors.stated_pay import StatedPay, amount
 from skillpulse.flows.http import Fetcher, FetchError
 from skillpulse.flows.sources import register_live_source
 from skillpulse.flows.sources.base import Posting
@@ -21,15 +23,49 @@ from skillpulse.flows.sources.live import (
 )
 
 
+def stated_pay(record: dict[str, Any]) -> list[StatedPay]:
+    """``pay_input_ranges`` (from the job detail, in cents, a year) when present; else the custom fields
+    of type ``currency_range`` (in units, a year) that state a positive amount."""
+    ranges = record.get("pay_input_ranges") or []
+    if ranges:
+        return [
+            StatedPay.from_fields(
+                _cents(r.get("min_cents")), _cents(r.get("max_cents")), r.get("currency_type"), "year", r
+            )
+            for r in ranges
+        ]
+    out = []
+    for meta in record.get("metadata") or []:
+        value = meta.get("value") if meta.get("value_type") == "currency_range" else None
+        if isinstance(value, dict):
+            low, high = value.get("min_value"), value.get("max_value")
+            pay = StatedPay.from_fields(low, high, value.get("unit"), "year", meta)
+            if (pay.max or 0) > 0:  # a template field left at 0 states nothing
+                out.append(pay)
+    return out
+
+
+def _cents(value: Any) -> float | None:
+    try:
+        number = amount(value)
+    except ValueError:
+        return None  # not a number: the range is kept without amounts and rejected with its fields
+    return None if number is None else number / 100
+
+
 @register_live_source("greenhouse")
 class GreenhouseSource(LiveSource):
-    options = frozenset({"boards", "pay_details"})  # its keys in sources.yaml
+    @dataclass(frozen=True)
+    class Options:
+        boards: list[str] = field(default_factory=list)  # board tokens: boards.greenhouse.io/<token>
+        pay_details: bool = False  # one more request per job for its pay ranges
+
     name = "greenhouse"
     default_base_url = settings.BASE_URL
     policy = settings.POLICY
 
     def units(self) -> list[Unit]:
-        return [Unit(f"greenhouse:{token}", scope=str(token)) for token in self.config.as_list("boards")]
+        return [Unit(f"greenhouse:{token}", scope=str(token)) for token in self.options.boards]
 
     async def download(self, fetcher: Fetcher, unit: Unit) -> Listing:
         url = f"{self.base_url}/{settings.JOBS_PATH.format(token=unit.scope)}"
@@ -37,7 +73,7 @@ class GreenhouseSource(LiveSource):
         if not isinstance(data, dict) or not isinstance(data.get("jobs"), list):
             raise SchemaError(f"{url}: expected an object with a 'jobs' list")
         jobs = data["jobs"]
-        if self.config.get("pay_details", False):
+        if self.options.pay_details:
             pays = await asyncio.gather(*(self._pay(fetcher, unit, job) for job in jobs))
             jobs = [
                 {**job, "pay_input_ranges": pay} if pay else job for job, pay in zip(jobs, pays, strict=True)
@@ -57,11 +93,6 @@ class GreenhouseSource(LiveSource):
         require(record, "id", "title")
         location = (record.get("location") or {}).get("name")
         content = record.get("content")
-        pay = record.get("pay_input_ranges") or [
-            m
-            for m in record.get("metadata") or []
-            if m.get("value_type") == "currency_range" and m.get("value")
-        ]
         return Posting(
             source=self.name,
             source_id=str(record["id"]),
@@ -73,9 +104,7 @@ class GreenhouseSource(LiveSource):
             locations=clean_locations(location),
             remote=True if location and "remote" in location.lower() else None,
             posted_at=parse_time(record.get("first_published") or record.get("updated_at")),
-            pay={"pay_input_ranges": pay}
-            if record.get("pay_input_ranges")
-            else ({"metadata": pay} if pay else None),
+            pay=stated_pay(record),
             text_kind="full" if content else "structured",
             attributes={
                 "departments": [d.get("name") for d in record.get("departments") or []],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -41,17 +42,22 @@ def _shift(month: str, back: int) -> str:
 
 @register_live_source("hn")
 class HackerNewsSource(LiveSource):
-    options = frozenset(
-        {"firebase", "firebase_url", "from_month", "months_back", "to_month"}
-    )  # its keys in sources.yaml
+    @dataclass(frozen=True)
+    class Options:
+        months_back: int = settings.MONTHS_BACK  # monthly threads to read, newest first
+        from_month: str | None = None  # YYYY-MM, instead of months_back
+        to_month: str | None = None  # YYYY-MM (default: this month)
+        firebase: bool = True  # fall back to the official Firebase API when Algolia fails
+        firebase_url: str | None = None  # a Firebase mirror (tests)
+
     name = "hn"
     default_base_url = settings.BASE_URL
     policy = settings.POLICY
 
     def month_range(self) -> tuple[str, str]:
-        last = str(self.config.get("to_month") or datetime.now(UTC).strftime("%Y-%m"))
-        months_back = int(self.config.get("months_back", settings.MONTHS_BACK))
-        first = str(self.config.get("from_month") or _shift(last, max(0, months_back - 1)))
+        last = self.options.to_month or datetime.now(UTC).strftime("%Y-%m")
+        months_back = self.options.months_back
+        first = self.options.from_month or _shift(last, max(0, months_back - 1))
         if self.since:
             first = max(first, self.since.strftime("%Y-%m"))
         return first, last
@@ -114,12 +120,12 @@ class HackerNewsSource(LiveSource):
                 raise SchemaError(f"hn item {story_id}: expected an object with 'children'")
             return Listing(data["children"], not_modified=cached, context={"api": "algolia", **unit.params})
         except (FetchError, SchemaError) as exc:
-            if self.config.get("firebase", True) is False:
+            if not self.options.firebase:
                 raise
             return await self._firebase(fetcher, unit, exc)
 
     async def _firebase(self, fetcher: Fetcher, unit: Unit, cause: Exception) -> Listing:
-        base = str(self.config.get("firebase_url") or settings.FIREBASE_URL).rstrip("/")
+        base = (self.options.firebase_url or settings.FIREBASE_URL).rstrip("/")
         policy = settings.FIREBASE_POLICY
         if self.config.min_interval is not None:  # a configured pace applies to both APIs
             policy = HostPolicy(policy.concurrency, min(policy.min_interval, self.config.min_interval))

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import html
+from dataclasses import dataclass, field
 from typing import Any
 
+from skillpulse.extractors.stated_pay import StatedPay, period_word
 from skillpulse.flows.http import Fetcher, FetchError
 from skillpulse.flows.sources import register_live_source
 from skillpulse.flows.sources.base import Posting
@@ -40,24 +42,18 @@ def _places(value: Any) -> list[str]:
     return clean_locations(out)
 
 
-def _number(value: Any) -> float:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return 0.0
-
-
-def salary(base: Any) -> dict[str, Any] | None:
-    """``baseSalary`` as given, unless it says nothing (empty currency and no non-zero amount)."""
+def stated_pay(base: Any) -> list[StatedPay]:
+    """schema.org ``baseSalary``: a ``MonetaryAmount`` whose ``value`` is a ``QuantitativeValue``
+    (``minValue``/``maxValue`` or one ``value``, ``unitText`` HOUR…YEAR) or a bare number. A block that
+    states no positive amount (templates fill 0s) states nothing."""
     if not isinstance(base, dict):
-        return None
+        return []
     value = base.get("value")
-    amounts = (
-        [value] if not isinstance(value, dict) else [value.get(k) for k in ("value", "minValue", "maxValue")]
-    )
-    if not any(_number(a) for a in amounts):
-        return None
-    return base
+    quantity = value if isinstance(value, dict) else {"value": value}
+    low = quantity.get("minValue") or quantity.get("value")
+    high = quantity.get("maxValue") or quantity.get("value")
+    pay = StatedPay.from_fields(low, high, base.get("currency"), period_word(quantity.get("unitText")), base)
+    return [pay] if (pay.max or 0) > 0 else []
 
 
 def description_html(value: Any) -> str | None:
@@ -70,13 +66,18 @@ def description_html(value: Any) -> str | None:
 
 @register_live_source("jsonld")
 class JsonLdSource(LiveSource):
-    options = frozenset({"max_sitemap_urls", "sitemaps", "urls"})  # its keys in sources.yaml
+    @dataclass(frozen=True)
+    class Options:
+        urls: list[str] = field(default_factory=list)  # career pages with JobPosting JSON-LD
+        sitemaps: list[str] = field(default_factory=list)  # sitemaps whose pages are read
+        max_sitemap_urls: int = settings.MAX_SITEMAP_URLS  # pages read per sitemap, at most
+
     name = "jsonld"
     policy = settings.POLICY
 
     def units(self) -> list[Unit]:
-        urls = [str(u) for u in self.config.as_list("urls")]
-        for sitemap in self.config.as_list("sitemaps"):
+        urls = list(self.options.urls)
+        for sitemap in self.options.sitemaps:
             try:
                 urls += self.runtime.run(self._sitemap(self.runtime.fetcher, str(sitemap)))
             except FetchError as exc:
@@ -87,7 +88,7 @@ class JsonLdSource(LiveSource):
         if not await fetcher.allowed_by_robots(url, self.host_policy):
             raise FetchError(url, "robots", "robots.txt disallows this sitemap")
         response = await fetcher.get(url, policy=self.host_policy, accept="application/xml,text/xml")
-        limit = int(self.config.get("max_sitemap_urls", settings.MAX_SITEMAP_URLS))
+        limit = self.options.max_sitemap_urls
         return sitemap_urls(response.text())[:limit]
 
     async def download(self, fetcher: Fetcher, unit: Unit) -> Listing:
@@ -118,7 +119,7 @@ class JsonLdSource(LiveSource):
             locations=_places(record.get("jobLocation")),
             remote=True if "TELECOMMUTE" in location_type else None,
             posted_at=parse_time(record.get("datePosted")),
-            pay=salary(record.get("baseSalary")),
+            pay=stated_pay(record.get("baseSalary")),
             attributes={
                 "employment_type": record.get("employmentType"),
                 "identifier": _text(record.get("identifier")),

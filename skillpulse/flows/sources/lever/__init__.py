@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
+from skillpulse.extractors.stated_pay import StatedPay, period_word
 from skillpulse.flows.http import Fetcher
 from skillpulse.flows.sources import register_live_source
 from skillpulse.flows.sources.base import Posting
@@ -30,21 +32,39 @@ def description_html(record: dict[str, Any]) -> str:
     return "\n".join(p for p in parts if p)
 
 
+def stated_pay(salary_range: Any) -> list[StatedPay]:
+    """``salaryRange``: ``{min, max, currency, interval}`` with Lever's interval words (per-year-salary)."""
+    if not isinstance(salary_range, dict):
+        return []
+    r = salary_range
+    return [
+        StatedPay.from_fields(
+            r.get("min"), r.get("max"), r.get("currency"), period_word(r.get("interval")), r
+        )
+    ]
+
+
 @register_live_source("lever")
 class LeverSource(LiveSource):
-    options = frozenset({"companies", "max_pages", "page_size", "sites"})  # its keys in sources.yaml
+    @dataclass(frozen=True)
+    class Options:
+        sites: list[str] = field(default_factory=list)  # jobs.lever.co/<site>
+        companies: dict[str, str] = field(default_factory=dict)  # site -> company name shown
+        page_size: int = settings.PAGE_SIZE  # postings per request
+        max_pages: int = settings.MAX_PAGES  # requests per site, at most
+
     name = "lever"
     default_base_url = settings.BASE_URL
     policy = settings.POLICY
 
     def units(self) -> list[Unit]:
-        return [Unit(f"lever:{site}", scope=str(site)) for site in self.config.as_list("sites")]
+        return [Unit(f"lever:{site}", scope=str(site)) for site in self.options.sites]
 
     async def download(self, fetcher: Fetcher, unit: Unit) -> Listing:
-        size = int(self.config.get("page_size", settings.PAGE_SIZE))
+        size = self.options.page_size
         records: list[Any] = []
         all_cached = True
-        for page in range(int(self.config.get("max_pages", settings.MAX_PAGES))):
+        for page in range(self.options.max_pages):
             params = {"mode": "json", "skip": page * size, "limit": size}
             data, not_modified = await self.get_json(fetcher, f"{self.base_url}/{unit.scope}", params=params)
             if not isinstance(data, list):
@@ -63,14 +83,14 @@ class LeverSource(LiveSource):
             source=self.name,
             source_id=str(record["id"]),
             title=record["text"],
-            company=self.config.get("companies", {}).get(unit.scope) or unit.scope,
+            company=self.options.companies.get(unit.scope) or unit.scope,
             description=description_html(record),
             raw=record,
             url=record.get("hostedUrl"),
             locations=clean_locations(categories.get("allLocations") or categories.get("location")),
             remote=REMOTE.get(workplace),
             posted_at=parse_time(record.get("createdAt")),
-            pay=record.get("salaryRange"),
+            pay=stated_pay(record.get("salaryRange")),
             attributes={
                 "team": categories.get("team"),
                 "department": categories.get("department"),

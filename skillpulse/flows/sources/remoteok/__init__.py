@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from skillpulse.extractors.stated_pay import StatedPay
 from skillpulse.flows.http import Fetcher
 from skillpulse.flows.sources import register_live_source
 from skillpulse.flows.sources.base import Posting
@@ -19,16 +20,17 @@ from skillpulse.flows.sources.live import (
 from skillpulse.flows.sources.remoteok import settings
 
 
-def _salary(record: dict[str, Any]) -> dict[str, Any] | None:
+def stated_pay(record: dict[str, Any]) -> list[StatedPay]:
+    """``salary_min``/``salary_max`` in USD a year; Remote OK writes 0 for "not given"."""
     low, high = record.get("salary_min"), record.get("salary_max")
     if not low and not high:
-        return None  # Remote OK writes 0 for "not given"
-    return {"salary_min": low or None, "salary_max": high or None, "currency": "USD", "period": "year"}
+        return []
+    fields = {"salary_min": low, "salary_max": high}
+    return [StatedPay.from_fields(low or None, high or None, "USD", "year", fields)]
 
 
 @register_live_source("remoteok")
 class RemoteOkSource(LiveSource):
-    options: frozenset[str] = frozenset()  # no keys of its own in sources.yaml
     name = "remoteok"
     default_base_url = settings.BASE_URL
     policy = settings.POLICY
@@ -58,7 +60,7 @@ class RemoteOkSource(LiveSource):
             locations=clean_locations(record.get("location")),
             remote=True,
             posted_at=parse_time(record.get("date") or record.get("epoch")),
-            pay=_salary(record),
+            pay=stated_pay(record),
             attributes={
                 "tags": record.get("tags") or [],
                 "attribution": settings.ATTRIBUTION,

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
+from skillpulse.extractors.stated_pay import StatedPay
 from skillpulse.flows.http import Fetcher
 from skillpulse.flows.sources import register_live_source
 from skillpulse.flows.sources.base import Posting, Quarantined
@@ -27,7 +29,11 @@ class RunLimitReached(RuntimeError):
 
 @register_live_source("remotive")
 class RemotiveSource(LiveSource):
-    options = frozenset({"category", "max_runs_per_day"})  # its keys in sources.yaml
+    @dataclass(frozen=True)
+    class Options:
+        category: str | None = None  # one Remotive category slug, e.g. software-dev
+        max_runs_per_day: int = settings.MAX_RUNS_PER_DAY  # Remotive asks for a few calls a day at most
+
     name = "remotive"
     default_base_url = settings.BASE_URL
     policy = settings.POLICY
@@ -37,7 +43,7 @@ class RemotiveSource(LiveSource):
 
     def fetch(self) -> Iterator[Posting | Quarantined]:
         cache = self.runtime.fetcher.cache
-        limit = int(self.config.get("max_runs_per_day", settings.MAX_RUNS_PER_DAY))
+        limit = self.options.max_runs_per_day
         if cache is not None:
             if cache.runs_since(self.name, time.time() - 86_400) >= limit:
                 raise RunLimitReached(f"Remotive allows {limit} runs a day; already {limit} in the last 24 h")
@@ -45,7 +51,7 @@ class RemotiveSource(LiveSource):
         yield from super().fetch()
 
     async def download(self, fetcher: Fetcher, unit: Unit) -> Listing:
-        params = {k: v for k, v in (("category", self.config.get("category")),) if v}
+        params = {k: v for k, v in (("category", self.options.category),) if v}
         data, not_modified = await self.get_json(fetcher, self.base_url, params=params or None)
         if not isinstance(data, dict) or not isinstance(data.get("jobs"), list):
             raise SchemaError("remotive: expected an object with a 'jobs' list")
@@ -71,7 +77,7 @@ class RemotiveSource(LiveSource):
             locations=clean_locations(record.get("candidate_required_location")),
             remote=True,
             posted_at=parse_time(record.get("publication_date")),
-            pay={"salary": salary} if salary else None,
+            pay=[StatedPay.free_text(salary)] if salary else [],  # free text: "$36k", "50-60k EUR"
             attributes={
                 "category": record.get("category"),
                 "job_type": record.get("job_type"),

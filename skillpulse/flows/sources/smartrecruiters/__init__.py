@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass, field
 from typing import Any
 
+from skillpulse.extractors.stated_pay import StatedPay, period_word
 from skillpulse.flows.http import Fetcher, FetchError
 from skillpulse.flows.sources import register_live_source
 from skillpulse.flows.sources.base import Posting
@@ -27,18 +29,34 @@ def _location(loc: dict[str, Any]) -> str | None:
     return ", ".join(p for p in parts if p) or None
 
 
+def stated_pay(compensation: Any) -> list[StatedPay]:
+    """A detail's ``compensation``: ``{min, max, currency, period}`` with periods such as ``HOURLY``."""
+    if not isinstance(compensation, dict):
+        return []
+    c = compensation
+    return [
+        StatedPay.from_fields(c.get("min"), c.get("max"), c.get("currency"), period_word(c.get("period")), c)
+    ]
+
+
 @register_live_source("smartrecruiters")
 class SmartRecruitersSource(LiveSource):
-    options = frozenset({"companies", "page_size"})  # its keys in sources.yaml
+    @dataclass(frozen=True)
+    class Options:
+        companies: list[str] = field(
+            default_factory=list
+        )  # company identifiers: careers.smartrecruiters.com/<id>
+        page_size: int = settings.PAGE_SIZE  # postings per list request (the API allows 100 at most)
+
     name = "smartrecruiters"
     default_base_url = settings.BASE_URL
     policy = settings.POLICY
 
     def units(self) -> list[Unit]:
-        return [Unit(f"smartrecruiters:{c}", scope=str(c)) for c in self.config.as_list("companies")]
+        return [Unit(f"smartrecruiters:{c}", scope=str(c)) for c in self.options.companies]
 
     async def download(self, fetcher: Fetcher, unit: Unit) -> Listing:
-        size = min(100, int(self.config.get("page_size", settings.PAGE_SIZE)))
+        size = min(100, self.options.page_size)
         url = f"{self.base_url}/{unit.scope}/postings"
         summaries: list[dict[str, Any]] = []
         all_cached, complete = True, False
@@ -87,7 +105,7 @@ class SmartRecruitersSource(LiveSource):
             locations=clean_locations(_location(location)),
             remote=location.get("remote"),
             posted_at=parse_time(record.get("releasedDate")),
-            pay=record.get("compensation"),
+            pay=stated_pay(record.get("compensation")),
             text_kind="full" if body else "structured",
             attributes={
                 "function": (record.get("function") or {}).get("label"),

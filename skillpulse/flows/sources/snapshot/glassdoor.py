@@ -5,13 +5,33 @@ from __future__ import annotations
 
 import csv
 import gzip
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from skillpulse.extractors.stated_pay import StatedPay
 from skillpulse.flows.sources.base import Posting, Quarantined
 from skillpulse.flows.sources.snapshot.common import MISSING, NAME
 
 GLASSDOOR_FILES = {"kenjee": "glassdoor_jobs_kenjee.csv.gz", "uncleaned": "Uncleaned_DS_jobs.csv.gz"}
+_SALARY_ESTIMATE = re.compile(
+    r"^\s*(?P<employer>Employer Provided Salary:)?\s*\$(?P<lo>[\d.]+)(?P<k1>K)?\s*-\s*\$(?P<hi>[\d.]+)"
+    r"(?P<k2>K)?\s*(?P<hour>Per Hour)?\s*\(?(?P<est>Glassdoor est\.|Employer est\.)?\)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def stated_pay(value: str) -> list[StatedPay]:
+    """Glassdoor's "Salary Estimate": "$53K-$91K (Glassdoor est.)" is Glassdoor's estimate; "Employer
+    Provided Salary:" and "(Employer est.)" figures are the employer's (structured). Always USD."""
+    m = _SALARY_ESTIMATE.match(value or "")
+    if not m:
+        return [StatedPay(currency="USD", period="year", provenance="estimate", text=value or "")]
+    lo = float(m.group("lo")) * (1000 if m.group("k1") else 1)
+    hi = float(m.group("hi")) * (1000 if m.group("k2") else 1)
+    employer = m.group("employer") or (m.group("est") or "").lower().startswith("employer")
+    period = "hour" if m.group("hour") else "year"
+    return [StatedPay(lo, hi, "USD", period, "structured" if employer else "estimate", value.strip())]
 
 
 def _glassdoor_company(value: str) -> str | None:
@@ -38,9 +58,7 @@ def glassdoor(root: Path, tag: str, filename: str) -> Iterator[Posting | Quarant
                 description_is_html=False,
                 raw=row,
                 locations=[] if location in MISSING else [location],
-                pay={"salary_estimate": row["Salary Estimate"]}
-                if row.get("Salary Estimate") not in MISSING
-                else None,
+                pay=stated_pay(row["Salary Estimate"]) if row.get("Salary Estimate") not in MISSING else [],
                 attributes={
                     k.lower().replace(" ", "_"): row[k]
                     for k in ("Industry", "Sector", "Size", "Type of ownership")

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from skillpulse.extractors.stated_pay import StatedPay
 from skillpulse.flows.sources.base import Posting, Quarantined, parse_time
 from skillpulse.flows.sources.snapshot.common import NAME, _guarded, jsonl_rows
 
@@ -104,7 +105,12 @@ def hn_structured(root: Path) -> Iterator[Posting | Quarantined]:
                 locations=[", ".join(places)] if places else [],
                 remote={"yes": True, "no": False}.get(row.get("remote", "")),
                 posted_at=posted,
-                pay={"salary": row["salary"]} if row.get("salary") else None,
+                # ``salary`` is free text an LLM copied from the comment: the text parser reads it.
+                pay=[StatedPay.free_text(row["salary"])] if row.get("salary") else [],
                 text_kind="structured",
-                attributes={"languages_frameworks": row.get("languages_frameworks") or None},
+                attributes={
+                    "languages_frameworks": row.get("languages_frameworks") or None,
+                    # The comment these fields were extracted from: the same job (dedupe, industry).
+                    "same_job_as": f"hn:{row['post_link_id']}",
+                },
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from skillpulse.flows.http import Fetcher
@@ -21,7 +22,14 @@ from skillpulse.flows.sources.themuse import settings
 
 @register_live_source("themuse")
 class TheMuseSource(LiveSource):
-    options = frozenset({"category", "company", "level", "location", "max_pages"})  # its keys in sources.yaml
+    @dataclass(frozen=True)
+    class Options:
+        category: list[str] = field(default_factory=list)  # e.g. "Data and Analytics"
+        level: list[str] = field(default_factory=list)  # e.g. "Senior Level"
+        location: list[str] = field(default_factory=list)  # e.g. "New York, NY"
+        company: list[str] = field(default_factory=list)
+        max_pages: int = settings.MAX_PAGES  # pages of 20 postings
+
     name = "themuse"
     default_base_url = settings.BASE_URL
     policy = settings.POLICY
@@ -31,11 +39,11 @@ class TheMuseSource(LiveSource):
         return [Unit("themuse:jobs")]  # a capped crawl of a huge feed: never closes postings
 
     async def download(self, fetcher: Fetcher, unit: Unit) -> Listing:
-        filters = {k: v for k in settings.FILTERS if (v := self.config.get(k))}
+        filters = {k: v for k in settings.FILTERS if (v := getattr(self.options, k))}
         records: list[Any] = []
         all_cached = True
         page, page_count = 0, 1
-        while page < min(page_count, int(self.config.get("max_pages", settings.MAX_PAGES))):
+        while page < min(page_count, self.options.max_pages):
             data, not_modified = await self.get_json(fetcher, self.base_url, params={**filters, "page": page})
             if not isinstance(data, dict) or not isinstance(data.get("results"), list):
                 raise SchemaError("themuse: expected an object with a 'results' list")

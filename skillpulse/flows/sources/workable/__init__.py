@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from skillpulse.flows.http import Fetcher
@@ -38,13 +39,16 @@ def merge_rows(jobs: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 @register_live_source("workable")
 class WorkableSource(LiveSource):
-    options = frozenset({"accounts"})  # its keys in sources.yaml
+    @dataclass(frozen=True)
+    class Options:
+        accounts: list[str] = field(default_factory=list)  # apply.workable.com/<account>
+
     name = "workable"
     default_base_url = settings.BASE_URL
     policy = settings.POLICY
 
     def units(self) -> list[Unit]:
-        return [Unit(f"workable:{a}", scope=str(a)) for a in self.config.as_list("accounts")]
+        return [Unit(f"workable:{a}", scope=str(a)) for a in self.options.accounts]
 
     def record_id(self, record: Any) -> str | None:
         return record.get("shortcode") if isinstance(record, dict) else None
