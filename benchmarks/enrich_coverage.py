@@ -18,10 +18,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from skillpulse.extractors.salary import parse_pay  # noqa: E402
 from skillpulse.extractors.stated_pay import StatedPay  # noqa: E402
-from skillpulse.flows import enrich_step  # noqa: E402
 from skillpulse.flows.sources.snapshot import SnapshotSource  # noqa: E402
 from skillpulse.flows.sources.snapshot import hn as snapshot  # noqa: E402 - the HN readers look it up here
-from skillpulse.flows.steps import collect  # noqa: E402
+from skillpulse.flows.steps import enrich as enrich_step  # noqa: E402
+from skillpulse.flows.steps.collect import collect  # noqa: E402
 from skillpulse.flows.store import Store  # noqa: E402
 
 QUERY = """

@@ -21,7 +21,7 @@ import spacy
 
 from skillpulse.extractors.html import to_text
 from skillpulse.extractors.skills import SkillExtractor
-from skillpulse.flows.sources.base import Posting
+from skillpulse.flows.sources.posting import Posting
 from skillpulse.flows.sources.snapshot import SnapshotSource
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from skillpulse.extractors.taxonomy import Skill, Taxonomy
-from skillpulse.flows.sources.base import Posting
+from skillpulse.flows.sources.posting import Posting
 from skillpulse.flows.store import Store
 from skillpulse.reports.build import build_report
 from skillpulse.reports.claims import load_claims

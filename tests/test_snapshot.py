@@ -12,7 +12,7 @@ import pytest
 
 from skillpulse.extractors.stated_pay import StatedPay
 from skillpulse.flows.settings import SNAPSHOT_DIR
-from skillpulse.flows.sources.base import Posting, Quarantined
+from skillpulse.flows.sources.posting import Posting, Quarantined
 from skillpulse.flows.sources.snapshot import SnapshotSource
 
 

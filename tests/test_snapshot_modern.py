@@ -32,9 +32,9 @@ from skillpulse.extractors.industry import (
 from skillpulse.extractors.salary import HOURS_PER_YEAR, parse_pay
 from skillpulse.flows.settings import SNAPSHOT_DIR
 from skillpulse.flows.sources.ashby import AshbySource
-from skillpulse.flows.sources.base import Posting, Quarantined
 from skillpulse.flows.sources.config import SourceConfig
 from skillpulse.flows.sources.live import Listing, Unit
+from skillpulse.flows.sources.posting import Posting, Quarantined
 from skillpulse.flows.sources.snapshot import (
     GLASSDOOR_FILES,
     LINKEDIN_DATA_FILES,

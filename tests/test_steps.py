@@ -9,10 +9,12 @@ import pytest
 
 from skillpulse.extractors.skills import SkillExtractor
 from skillpulse.extractors.taxonomy import load_taxonomy
-from skillpulse.flows import enrich_step, steps
 from skillpulse.flows.settings import TAXONOMY_PATH
-from skillpulse.flows.sources.base import Posting
+from skillpulse.flows.sources.posting import Posting
 from skillpulse.flows.sources.snapshot import SnapshotSource
+from skillpulse.flows.steps import collect as collect_step
+from skillpulse.flows.steps import enrich as enrich_step
+from skillpulse.flows.steps import extract as extract_step
 from skillpulse.flows.store import Store
 from skillpulse.reports.build import build_report
 
@@ -53,12 +55,12 @@ def table_counts(store: Store) -> dict[str, int]:
 def test_a_second_run_on_the_snapshot_adds_no_rows(db_path, extractor):
     source = SnapshotSource(limit=25)
     with Store(db_path) as store:
-        first = steps.collect(store, source, "run-1")
-        steps.extract(store, extractor)
+        first = collect_step.collect(store, source, "run-1")
+        extract_step.extract(store, extractor)
         enrich_step.enrich(store)
         before = table_counts(store)
-        second = steps.collect(store, source, "run-2")
-        again = steps.extract(store, extractor)
+        second = collect_step.collect(store, source, "run-2")
+        again = extract_step.extract(store, extractor)
         enrich_step.enrich(store)
         after = table_counts(store)
     assert first.error is None and first.counts.new == before["postings"] > 100
@@ -70,10 +72,10 @@ def test_a_second_run_on_the_snapshot_adds_no_rows(db_path, extractor):
 
 def test_only_changed_postings_are_re_extracted(db_path, extractor):
     with Store(db_path) as store:
-        steps.collect(store, ListSource([posting(1, "Python"), posting(2, "Java")]), "r1")
-        assert steps.extract(store, extractor)["extracted"] == 2
-        steps.collect(store, ListSource([posting(1, "Python"), posting(2, "Java and Rust")]), "r2")
-        assert steps.extract(store, extractor)["extracted"] == 1
+        collect_step.collect(store, ListSource([posting(1, "Python"), posting(2, "Java")]), "r1")
+        assert extract_step.extract(store, extractor)["extracted"] == 2
+        collect_step.collect(store, ListSource([posting(1, "Python"), posting(2, "Java and Rust")]), "r2")
+        assert extract_step.extract(store, extractor)["extracted"] == 1
         skills = store.con.execute(
             "SELECT skill_id FROM posting_skills WHERE posting_key = 'list:2' ORDER BY skill_id"
         ).fetchall()
@@ -82,7 +84,7 @@ def test_only_changed_postings_are_re_extracted(db_path, extractor):
 
 def test_extraction_resumes_after_a_crash_without_duplicates(db_path, extractor, monkeypatch):
     postings = [posting(i, "Python and SQL") for i in range(12)]
-    monkeypatch.setattr(steps, "EXTRACT_BATCH", 5)
+    monkeypatch.setattr(extract_step, "EXTRACT_BATCH", 5)
     calls = {"n": 0}
     real = extractor.extract_many
 
@@ -93,13 +95,13 @@ def test_extraction_resumes_after_a_crash_without_duplicates(db_path, extractor,
         return real(texts, batch_size)
 
     with Store(db_path) as store:
-        steps.collect(store, ListSource(postings), "r1")
+        collect_step.collect(store, ListSource(postings), "r1")
         monkeypatch.setattr(extractor, "extract_many", crash_on_second_batch)
         with pytest.raises(RuntimeError):
-            steps.extract(store, extractor)
+            extract_step.extract(store, extractor)
         assert store.count("extractions") == 5  # the first batch committed, the second not at all
         monkeypatch.setattr(extractor, "extract_many", real)
-        resumed = steps.extract(store, extractor)
+        resumed = extract_step.extract(store, extractor)
         assert resumed["extracted"] == 7
         assert store.count("extractions") == 12
         assert store.count("posting_skills") == 36  # python, sql, machine_learning: once each
@@ -109,8 +111,8 @@ def test_the_report_is_written_and_its_numbers_come_from_its_table(db_path, extr
     postings = [posting(i, "Python and SQL" if i % 2 else "Python") for i in range(6)]
     postings += [posting(10 + i, "Java", title="Account Executive") for i in range(4)]
     with Store(db_path) as store:
-        steps.collect(store, ListSource(postings), "r1")
-        steps.extract(store, extractor)
+        collect_step.collect(store, ListSource(postings), "r1")
+        extract_step.extract(store, extractor)
         enrich_step.enrich(store)
         paths = build_report(
             store.con,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import pytest
 
-from skillpulse.flows.sources.base import Posting, Quarantined
+from skillpulse.flows.sources.posting import Posting, Quarantined
 from skillpulse.flows.store import Store, decompress_payload
 
 
@@ -54,6 +55,17 @@ def test_a_changed_posting_gets_a_new_version_and_keeps_the_old_one(db_path):
         assert store.con.execute("SELECT version, description FROM posting_versions").fetchall() == [
             (1, "<p>Python</p>")
         ]
+
+
+def test_a_posting_seen_again_takes_the_sources_current_attributes_without_a_new_version(db_path):
+    with Store(db_path) as store:
+        store.upsert_postings([make_posting("1", attributes={"board": "a"})])
+        counts = store.upsert_postings([make_posting("1", attributes={"board": "a", "same_job_as": "x:1"})])
+        attributes, version = store.con.execute(
+            "SELECT attributes::VARCHAR, version FROM postings WHERE posting_key = 'test:1'"
+        ).fetchone()
+    assert counts.unchanged == 1 and version == 1  # what a reader sees did not change
+    assert json.loads(attributes) == {"board": "a", "same_job_as": "x:1"}
 
 
 def test_duplicate_keys_in_one_batch_keep_the_last_copy(db_path):

@@ -1,7 +1,7 @@
 """One posting in, its enrichment out: roles, seniority, salaries, countries, remote mode, industry.
 
 Pure (no Prefect, no DuckDB), so the ``skillpulse enrich`` command and the pipeline step
-(``flows/enrich_step.py``) run exactly the same code on a record.
+(``flows/steps/enrich.py``) run exactly the same code on a record.
 """
 
 from __future__ import annotations

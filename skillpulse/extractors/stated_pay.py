@@ -119,7 +119,9 @@ def amount(value: Any) -> float | None:
     if isinstance(value, bool):
         raise ValueError(f"pay amount {value!r} is not a number")
     try:
-        number = float(value) if isinstance(value, int | float) else float(str(value).replace(",", "").strip())
+        number = (
+            float(value) if isinstance(value, int | float) else float(str(value).replace(",", "").strip())
+        )
     except OverflowError:  # a 400-digit integer
         raise ValueError(f"pay amount {str(value)[:20]}... is too large") from None
     if not math.isfinite(number):

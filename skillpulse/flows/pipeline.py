@@ -18,11 +18,13 @@ from prefect.runtime import flow_run
 
 from skillpulse.extractors.skills import SkillExtractor
 from skillpulse.extractors.taxonomy import load_taxonomy
-from skillpulse.flows import enrich_step, steps
 from skillpulse.flows.progress import progress_bar
 from skillpulse.flows.settings import TAXONOMY_PATH
 from skillpulse.flows.sources import LIVE_SOURCES
 from skillpulse.flows.sources.snapshot import SnapshotSource
+from skillpulse.flows.steps import collect as collect_step
+from skillpulse.flows.steps import enrich as enrich_step
+from skillpulse.flows.steps import extract as extract_step
 from skillpulse.flows.store import Store
 from skillpulse.reports.build import build_report
 
@@ -31,7 +33,7 @@ from skillpulse.reports.build import build_report
 def collect_snapshot(db_path: str, run_id: str, limit: int | None = None) -> dict[str, Any]:
     source = SnapshotSource(limit=limit)
     with Store(db_path) as store, progress_bar("collect snapshot") as advance:
-        result = steps.collect(store, source, run_id, advance)
+        result = collect_step.collect(store, source, run_id, advance)
         survey_rows = store.load_survey(source.survey())
     if result.error:
         raise RuntimeError(f"the bundled snapshot could not be read: {result.error}")
@@ -70,7 +72,7 @@ def extract_skills(db_path: str, taxonomy_path: str) -> dict[str, Any]:
     with Store(db_path) as store:
         pending = len(store.pending_extraction(extractor.version))
         with progress_bar("extract skills", total=pending) as advance:
-            result = steps.extract(store, extractor, advance)
+            result = extract_step.extract(store, extractor, advance)
     return {**result, "extractor_version": extractor.version}
 
 

@@ -21,7 +21,7 @@ import duckdb
 import pandas as pd
 
 from skillpulse.extractors.html import to_text
-from skillpulse.flows.sources.base import Posting, Quarantined
+from skillpulse.flows.sources.posting import Posting, Quarantined
 
 T = TypeVar("T")
 

@@ -11,11 +11,11 @@ import pytest
 
 from skillpulse.extractors.dedupe import DedupeItem, duplicate_rate, find_duplicates, normalise
 from skillpulse.extractors.stated_pay import StatedPay
-from skillpulse.flows import enrich_step
 from skillpulse.flows.settings import SNAPSHOT_DIR
-from skillpulse.flows.sources.base import Posting
+from skillpulse.flows.sources.posting import Posting
 from skillpulse.flows.sources.snapshot import GLASSDOOR_FILES, SnapshotSource, _glassdoor_company
-from skillpulse.flows.steps import collect
+from skillpulse.flows.steps import enrich as enrich_step
+from skillpulse.flows.steps.collect import collect
 from skillpulse.flows.store import Store
 
 

@@ -12,7 +12,7 @@ import importlib
 import pkgutil
 from collections.abc import Callable
 
-from skillpulse.flows.sources.base import Posting, PostingError, Quarantined, Source
+from skillpulse.flows.sources.posting import Posting, PostingError, Quarantined, Source
 
 LIVE_SOURCES: dict[str, Callable[..., Source]] = {}
 NOT_LIVE = {"snapshot"}  # the bundled snapshot is a package too, but it is read offline, not registered

@@ -18,10 +18,10 @@ from typing import Any
 from xml.etree import ElementTree
 
 from skillpulse.flows.http import Fetcher, FetchError, HostPolicy, Runtime
-from skillpulse.flows.sources.base import Posting, PostingError, Quarantined, parse_time  # noqa: F401 - sources import it here
 from skillpulse.flows.sources.config import SourceConfig
 from skillpulse.flows.sources.options import NoOptions
 from skillpulse.flows.sources.options import build as build_options
+from skillpulse.flows.sources.posting import Posting, PostingError, Quarantined, parse_time  # noqa: F401 - sources import it here
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """The collect loop for live sources: batches into the store, then closes what complete listings dropped.
 
 Kept apart from :mod:`flows.sources.live` so that source modules never import the store (the store
-imports :mod:`flows.sources.base`, and the registry imports every source module).
+imports :mod:`flows.sources.posting`, and the registry imports every source module).
 """
 
 from __future__ import annotations

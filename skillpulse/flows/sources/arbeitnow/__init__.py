@@ -8,7 +8,6 @@ from typing import Any
 from skillpulse.flows.http import Fetcher
 from skillpulse.flows.sources import register_live_source
 from skillpulse.flows.sources.arbeitnow import settings
-from skillpulse.flows.sources.base import Posting
 from skillpulse.flows.sources.live import (
     Listing,
     LiveSource,
@@ -18,6 +17,7 @@ from skillpulse.flows.sources.live import (
     parse_time,
     require,
 )
+from skillpulse.flows.sources.posting import Posting
 
 
 @register_live_source("arbeitnow")

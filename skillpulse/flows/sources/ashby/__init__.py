@@ -9,7 +9,6 @@ from skillpulse.extractors.stated_pay import StatedPay, period_word
 from skillpulse.flows.http import Fetcher
 from skillpulse.flows.sources import register_live_source
 from skillpulse.flows.sources.ashby import settings
-from skillpulse.flows.sources.base import Posting
 from skillpulse.flows.sources.live import (
     Listing,
     LiveSource,
@@ -19,6 +18,7 @@ from skillpulse.flows.sources.live import (
     parse_time,
     require,
 )
+from skillpulse.flows.sources.posting import Posting
 
 
 def _remote(record: dict[str, Any]) -> bool | None:

@@ -20,7 +20,6 @@ import pandas as pd
 from skillpulse.extractors.stated_pay import StatedPay, period_word
 from skillpulse.flows.http import Fetcher
 from skillpulse.flows.sources import register_live_source
-from skillpulse.flows.sources.base import Posting
 from skillpulse.flows.sources.file import settings
 from skillpulse.flows.sources.live import (
     Listing,
@@ -31,6 +30,7 @@ from skillpulse.flows.sources.live import (
     parse_time,
     require,
 )
+from skillpulse.flows.sources.posting import Posting
 
 
 def file_format(path: Path, declared: str | None) -> str:

@@ -10,7 +10,6 @@ from typing import Any
 from skillpulse.extractors.stated_pay import StatedPay, amount
 from skillpulse.flows.http import Fetcher, FetchError
 from skillpulse.flows.sources import register_live_source
-from skillpulse.flows.sources.base import Posting
 from skillpulse.flows.sources.greenhouse import settings
 from skillpulse.flows.sources.live import (
     Listing,
@@ -21,6 +20,7 @@ from skillpulse.flows.sources.live import (
     parse_time,
     require,
 )
+from skillpulse.flows.sources.posting import Posting
 
 
 def stated_pay(record: dict[str, Any]) -> list[StatedPay]:

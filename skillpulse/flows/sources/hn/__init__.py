@@ -15,9 +15,9 @@ from typing import Any
 
 from skillpulse.flows.http import Fetcher, FetchError, HostPolicy
 from skillpulse.flows.sources import register_live_source
-from skillpulse.flows.sources.base import Posting
 from skillpulse.flows.sources.hn import settings
 from skillpulse.flows.sources.live import Listing, LiveSource, SchemaError, Unit, parse_time
+from skillpulse.flows.sources.posting import Posting
 
 _MONTH_IN_TITLE = re.compile(r"\(([A-Za-z]+)\s+(\d{4})\)")
 

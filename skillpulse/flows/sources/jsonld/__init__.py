@@ -10,10 +10,10 @@ from typing import Any
 from skillpulse.extractors.stated_pay import StatedPay, period_word
 from skillpulse.flows.http import Fetcher, FetchError
 from skillpulse.flows.sources import register_live_source
-from skillpulse.flows.sources.base import Posting
 from skillpulse.flows.sources.jsonld import settings
 from skillpulse.flows.sources.jsonld.parse import job_postings, sitemap_urls
 from skillpulse.flows.sources.live import Listing, LiveSource, Unit, clean_locations, parse_time, require
+from skillpulse.flows.sources.posting import Posting
 
 
 def _text(value: Any) -> str | None:

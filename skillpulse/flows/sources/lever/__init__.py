@@ -8,7 +8,6 @@ from typing import Any
 from skillpulse.extractors.stated_pay import StatedPay, period_word
 from skillpulse.flows.http import Fetcher
 from skillpulse.flows.sources import register_live_source
-from skillpulse.flows.sources.base import Posting
 from skillpulse.flows.sources.lever import settings
 from skillpulse.flows.sources.live import (
     Listing,
@@ -19,6 +18,7 @@ from skillpulse.flows.sources.live import (
     parse_time,
     require,
 )
+from skillpulse.flows.sources.posting import Posting
 
 REMOTE = {"remote": True, "hybrid": False, "on-site": False, "onsite": False}
 

@@ -10,7 +10,6 @@ from typing import Any
 from skillpulse.extractors.stated_pay import StatedPay
 from skillpulse.flows.http import Fetcher
 from skillpulse.flows.sources import register_live_source
-from skillpulse.flows.sources.base import Posting, Quarantined
 from skillpulse.flows.sources.live import (
     Listing,
     LiveSource,
@@ -20,6 +19,7 @@ from skillpulse.flows.sources.live import (
     parse_time,
     require,
 )
+from skillpulse.flows.sources.posting import Posting, Quarantined
 from skillpulse.flows.sources.remotive import settings
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from skillpulse.flows.settings import SNAPSHOT_DIR
-from skillpulse.flows.sources.base import Posting, Quarantined
+from skillpulse.flows.sources.posting import Posting, Quarantined
 from skillpulse.flows.sources.snapshot import ashby, glassdoor, hn, linkedin
 from skillpulse.flows.sources.snapshot import survey as survey_file
 from skillpulse.flows.sources.snapshot.ashby import uber_locations

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from skillpulse.flows.sources.ashby import posting_from_record
-from skillpulse.flows.sources.base import Posting, Quarantined, parse_time
 from skillpulse.flows.sources.live import clean_locations, require
+from skillpulse.flows.sources.posting import Posting, Quarantined, parse_time
 from skillpulse.flows.sources.snapshot.common import _described, _Seen, _upstream_id, jsonl_rows, read_rows
 
 MAX_LOCATIONS_REPR = 10_000  # a locations string longer than this is not a list of places

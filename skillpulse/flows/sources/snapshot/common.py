@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from skillpulse.flows.sources.base import Posting, PostingError, Quarantined, parse_time
+from skillpulse.flows.sources.posting import Posting, PostingError, Quarantined, parse_time
 
 NAME = "snapshot"
 

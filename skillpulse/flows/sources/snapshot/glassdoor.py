@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from skillpulse.extractors.stated_pay import StatedPay
-from skillpulse.flows.sources.base import Posting, Quarantined
+from skillpulse.flows.sources.posting import Posting, Quarantined
 from skillpulse.flows.sources.snapshot.common import MISSING, NAME
 
 GLASSDOOR_FILES = {"kenjee": "glassdoor_jobs_kenjee.csv.gz", "uncleaned": "Uncleaned_DS_jobs.csv.gz"}

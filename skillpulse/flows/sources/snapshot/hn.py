@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from skillpulse.extractors.stated_pay import StatedPay
-from skillpulse.flows.sources.base import Posting, Quarantined, parse_time
+from skillpulse.flows.sources.posting import Posting, Quarantined, parse_time
 from skillpulse.flows.sources.snapshot.common import NAME, _guarded, jsonl_rows
 
 

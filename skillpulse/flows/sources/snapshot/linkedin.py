@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from skillpulse.flows.sources.base import Posting, Quarantined
+from skillpulse.flows.sources.posting import Posting, Quarantined
 from skillpulse.flows.sources.snapshot.common import (
     _dated,
     _day,

@@ -7,7 +7,6 @@ from typing import Any
 
 from skillpulse.flows.http import Fetcher
 from skillpulse.flows.sources import register_live_source
-from skillpulse.flows.sources.base import Posting
 from skillpulse.flows.sources.live import (
     Listing,
     LiveSource,
@@ -17,6 +16,7 @@ from skillpulse.flows.sources.live import (
     parse_time,
     require,
 )
+from skillpulse.flows.sources.posting import Posting
 from skillpulse.flows.sources.themuse import settings
 
 
