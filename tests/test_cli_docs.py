@@ -32,3 +32,12 @@ def test_every_option_says_what_it_is_for(name):
 def test_the_options_readers_reach_for_appear_in_the_readme():
     for option in ("--offline", "--live", "--out", "--db", "--limit", "--source", "--gold", "--part"):
         assert option in README, option
+
+
+def test_collect_help_lists_every_source_with_its_keys():
+    from skillpulse.flows.sources import LIVE_SOURCES
+
+    epilog = COMMANDS["collect"].epilog or ""
+    for name in LIVE_SOURCES:
+        assert f"\n\n{name}: " in f"\n\n{epilog}", f"`skillpulse collect --help` does not list {name}"
+    assert "workday: boards (text or a list of them)" in epilog and "pay_details (true or false" in epilog

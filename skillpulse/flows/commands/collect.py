@@ -135,5 +135,20 @@ def _table(results: list[LiveResult]) -> Table:
     return table
 
 
+def sources_help() -> str:
+    """Every registered source with its own sources.yaml keys, for ``collect --help`` (from the sources'
+    Options dataclasses, so a new source appears here without an edit)."""
+    from skillpulse.flows.sources import LIVE_SOURCES
+    from skillpulse.flows.sources.options import summary
+
+    lines = [
+        "Sources (enable them in sources.yaml; each also takes enabled, base_url, concurrency, min_interval):"
+    ]
+    for name in sorted(LIVE_SOURCES):
+        lines.append(f"{name}: {summary(LIVE_SOURCES[name].Options)}.")
+    lines.append("Example: skillpulse collect --source greenhouse --source recruitee --since 2026-01-01")
+    return "\n\n".join(lines)
+
+
 def register(app: typer.Typer) -> None:
-    app.command("collect")(collect)
+    app.command("collect", epilog=sources_help())(collect)
