@@ -19,6 +19,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from skillpulse.errors import UserError
 from skillpulse.flows import commands
 from skillpulse.flows.settings import (
     TAXONOMY_PATH,
@@ -191,7 +192,14 @@ def main() -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    app()
+    try:
+        app()  # usage errors: click's own message and exit 2
+    except UserError as exc:  # raised by any command: one line per problem, what to do, non-zero exit
+        for problem in exc.problems:
+            console.print(problem, markup=False, highlight=False)
+        if exc.hint:
+            console.print(exc.hint, markup=False, highlight=False)
+        sys.exit(exc.exit_code)
 
 
 if __name__ == "__main__":
