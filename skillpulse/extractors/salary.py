@@ -235,80 +235,151 @@ def parse_text(
     out: list[Salary] = []
     seen: set[tuple] = set()
     for m in _AMOUNT.finditer(text):
-        if m.group("big1") or m.group("big2"):
-            continue  # millions: funding, revenue, users — never a salary here
-        start, end = m.start("c1") if m.group("c1") else m.start("n1"), m.end()
-        if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "#%.:/"):
-            continue  # part of a longer token (ids, versions, times, URLs)
-        after, before = text[end : end + 40], text[max(0, start - 40) : start]
-        if _PERCENT_AFTER.match(after) or re.match(r"^\s*[-–]\s*\d", after):
-            continue  # equity percentages; phone numbers and dates
-        c1, c2, c3, post1 = m.group("c1"), m.group("c2"), m.group("c3"), m.group("post1")
-        k1, k2 = bool(m.group("k1")), bool(m.group("k2"))
-        post = _currency(post1, c3)
-        currency = post if post and (c1 or "").strip() in ("$", "") else _currency(c1, c2, post1, c3)
-        has_k = k1 or k2
-        lakh = bool(m.group("lakh"))
-        if lakh:
-            currency, has_k = "INR", True  # "30-50 LPA": lakhs (100,000 rupees) per annum
-        if currency is None:
-            if salary_field:
-                if not (has_k or _number(m.group("n1"), k1) >= 1000 or _period(after, before)):
-                    continue
-            elif not (has_k and _CONTEXT.search(text[max(0, start - 80) : end + 40])):
+        found = _salary_at(text, m, provenance, default_currency, salary_field, on)
+        if found is None:
+            continue
+        salary, bare = found
+        key = (salary.min, salary.max, salary.currency, salary.period)
+        if not bare:  # a range repeated in one posting is listed once; doubtful bare figures each time
+            if key in seen:
                 continue
-            else:
-                nxt = _NEXT_WORD.match(after)
-                if nxt and nxt.group(1).lower() not in _BARE_NEXT_WORDS:
-                    continue  # "10k GitHub stars", "300k+ signups"
-            currency = default_currency or "USD"
-        if _NOT_SALARY_BEFORE.search(before) or _NOT_SALARY_AFTER.match(after):
-            continue
-        if re.match(r"401\s?\(?k", text[start:end].lstrip(_CUR_CHARS), re.IGNORECASE):
-            continue  # a US retirement plan, not pay
-        if not salary_field and _PERK_AFTER.match(after) and not _period_is_wage(after):
-            continue
-        n1 = _number(m.group("n1"), k1)
-        n2 = _number(m.group("n2"), k2) if m.group("n2") else None
-        if n2 is not None:
-            # "$168-252k" / "$110 - $140k": one k covers both figures.
-            if k2 and not k1 and n1 < 1000:
-                k1 = True
-            if k1 and not k2 and n2 < 1000:
-                k2 = True
-        unit = 100_000 if lakh else 1000
-        lo = n1 * unit if (k1 or lakh) else n1
-        hi = (n2 * unit if (k2 or lakh) else n2) if n2 is not None else None
-        period = _period(after, before)
-        if period is None:
-            if has_k or lo >= 10_000:
-                period = "year"
-            elif not salary_field:
-                continue  # "$50 gift card", "$5000 budget": no period, too small to be a yearly wage
-            else:
-                period = "year"
-                if lo < 1000:
-                    hi_b = hi if hi is not None else lo
-                    bare = finish(Salary(lo, hi_b, currency, period, provenance, text[start:end].strip()), on)
-                    if bare.rejected is None or bare.rejected.startswith("annualised"):
-                        bare.rejected = "figure under 1,000 with neither k nor a period: hourly or thousands?"
-                    out.append(bare)
-                    continue
-        m_after = _PERIOD_AFTER.match(after)
-        raw = text[start : end + (m_after.end() if m_after else 0)].strip()
-        if hi is None:
-            if _UP_TO.search(before):
-                lo, hi = None, lo
-            elif m.group("plus") or _FROM.search(before) or _MIN_AFTER.match(after):
-                hi = None
-            else:
-                hi = lo
-        key = (lo, hi, currency, period)
-        if key in seen:
-            continue
-        seen.add(key)
-        out.append(finish(Salary(lo, hi, currency, period, provenance, raw), on))
+            seen.add(key)
+        out.append(salary)
     return out
+
+
+@dataclass
+class _Match:
+    """One amount the pattern found, with the text around it that decides what it is."""
+
+    m: re.Match[str]
+    text: str
+    start: int
+    end: int
+
+    @property
+    def after(self) -> str:
+        return self.text[self.end : self.end + 40]
+
+    @property
+    def before(self) -> str:
+        return self.text[max(0, self.start - 40) : self.start]
+
+
+def _salary_at(
+    text: str,
+    m: re.Match[str],
+    provenance: str,
+    default_currency: str | None,
+    salary_field: bool,
+    on: date | None,
+) -> tuple[Salary, bool] | None:
+    """The salary one pattern match states (and whether it is a doubtful bare figure), or None when the
+    figure is something else (funding, an id, a phone number, a perk, equity)."""
+    found = _Match(m, text, m.start("c1") if m.group("c1") else m.start("n1"), m.end())
+    if _not_an_amount(found):
+        return None
+    currency = _currency_of(found, default_currency, salary_field)
+    if currency is None or _not_pay(found, salary_field):
+        return None
+    lakh = bool(m.group("lakh"))
+    lo, hi = _figures(m, lakh)
+    has_k = bool(m.group("k1") or m.group("k2")) or lakh
+    period = _period(found.after, found.before)
+    if period is None:
+        if not (has_k or lo >= 10_000) and not salary_field:
+            return None  # "$50 gift card", "$5000 budget": no period, too small to be a yearly wage
+        period = "year"
+        if not (has_k or lo >= 10_000) and lo < 1000:
+            return _bare_figure(found, lo, hi, currency, provenance, on), True
+    m_after = _PERIOD_AFTER.match(found.after)
+    raw = text[found.start : found.end + (m_after.end() if m_after else 0)].strip()
+    lo, hi = _bounds(found, lo, hi)
+    return finish(Salary(lo, hi, currency, period, provenance, raw), on), False
+
+
+def _not_an_amount(found: _Match) -> bool:
+    """Millions (funding, revenue, users), part of a longer token (ids, versions, times, URLs), an equity
+    percentage, a phone number or a date."""
+    m, text, start = found.m, found.text, found.start
+    if m.group("big1") or m.group("big2"):
+        return True
+    if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "#%.:/"):
+        return True
+    return bool(_PERCENT_AFTER.match(found.after) or re.match(r"^\s*[-–]\s*\d", found.after))
+
+
+def _currency_of(found: _Match, default_currency: str | None, salary_field: bool) -> str | None:
+    """The stated currency; for a bare figure the default, if the context makes it pay; else None."""
+    m = found.m
+    c1, c2, c3, post1 = m.group("c1"), m.group("c2"), m.group("c3"), m.group("post1")
+    post = _currency(post1, c3)
+    currency = post if post and (c1 or "").strip() in ("$", "") else _currency(c1, c2, post1, c3)
+    if m.group("lakh"):
+        return "INR"  # "30-50 LPA": lakhs (100,000 rupees) per annum
+    if currency is not None:
+        return currency
+    has_k = bool(m.group("k1") or m.group("k2"))
+    big_enough = has_k or _number(m.group("n1"), bool(m.group("k1"))) >= 1000
+    if salary_field:
+        if not (big_enough or _period(found.after, found.before)):
+            return None
+    elif not (has_k and _CONTEXT.search(found.text[max(0, found.start - 80) : found.end + 40])):
+        return None
+    else:
+        nxt = _NEXT_WORD.match(found.after)
+        if nxt and nxt.group(1).lower() not in _BARE_NEXT_WORDS:
+            return None  # "10k GitHub stars", "300k+ signups"
+    return default_currency or "USD"
+
+
+def _not_pay(found: _Match, salary_field: bool) -> bool:
+    """Words around the figure that make it something other than pay: a budget, a retirement plan, a
+    perk ("$500 learning budget") unless a wage period follows."""
+    before, after = found.before, found.after
+    if _NOT_SALARY_BEFORE.search(before) or _NOT_SALARY_AFTER.match(after):
+        return True
+    if re.match(r"401\s?\(?k", found.text[found.start : found.end].lstrip(_CUR_CHARS), re.IGNORECASE):
+        return True  # a US retirement plan, not pay
+    return not salary_field and bool(_PERK_AFTER.match(after)) and not _period_is_wage(after)
+
+
+def _figures(m: re.Match[str], lakh: bool) -> tuple[float, float | None]:
+    """The stated figures in units: "$168-252k" and "$110 - $140k" let one k cover both figures."""
+    k1, k2 = bool(m.group("k1")), bool(m.group("k2"))
+    n1 = _number(m.group("n1"), k1)
+    n2 = _number(m.group("n2"), k2) if m.group("n2") else None
+    if n2 is not None:
+        if k2 and not k1 and n1 < 1000:
+            k1 = True
+        if k1 and not k2 and n2 < 1000:
+            k2 = True
+    unit = 100_000 if lakh else 1000
+    lo = n1 * unit if (k1 or lakh) else n1
+    hi = (n2 * unit if (k2 or lakh) else n2) if n2 is not None else None
+    return lo, hi
+
+
+def _bare_figure(
+    found: _Match, lo: float, hi: float | None, currency: str, provenance: str, on: date | None
+) -> Salary:
+    """A salary field's figure under 1,000 with neither k nor a period: kept, but rejected with the doubt."""
+    raw = found.text[found.start : found.end].strip()
+    bare = finish(Salary(lo, hi if hi is not None else lo, currency, "year", provenance, raw), on)
+    if bare.rejected is None or bare.rejected.startswith("annualised"):
+        bare.rejected = "figure under 1,000 with neither k nor a period: hourly or thousands?"
+    return bare
+
+
+def _bounds(found: _Match, lo: float, hi: float | None) -> tuple[float | None, float | None]:
+    """A single figure: "up to X" is a maximum, "X+" / "from X" / "X minimum" a minimum, else both."""
+    if hi is not None:
+        return lo, hi
+    if _UP_TO.search(found.before):
+        return None, lo
+    if found.m.group("plus") or _FROM.search(found.before) or _MIN_AFTER.match(found.after):
+        return lo, None
+    return lo, lo
 
 
 # -- structured fields --------------------------------------------------------------------------------

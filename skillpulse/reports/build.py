@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import shutil
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -236,6 +237,21 @@ def _data_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
+@dataclass
+class _Findings:
+    """Everything the report computes once, before anything is written."""
+
+    results: list[ClaimResult]
+    shares: pd.DataFrame
+    focus_rows: pd.DataFrame
+    pay: pd.DataFrame
+    matrix: pd.DataFrame
+    leaves_out: pd.DataFrame
+    audit: dict
+    held: list
+    every: Any
+
+
 def build_report(
     con: duckdb.DuckDBPyConnection,
     taxonomy: Taxonomy,
@@ -246,12 +262,30 @@ def build_report(
     summary: dict | None = None,
     claims_config: ClaimsConfig | None = None,
 ) -> ReportPaths:
+    """Compute the verdicts and tables, write charts, tables, report.md and report.html under
+    ``out_dir/<date>/`` and point ``out_dir/latest`` at it."""
     run_date = run_date or date.today()
     run_dir = out_dir / run_date.isoformat()
-    chart_dir = run_dir / "charts"
-    chart_dir.mkdir(parents=True, exist_ok=True)
+    (run_dir / "charts").mkdir(parents=True, exist_ok=True)
     data = load(con, extractor_version, enricher_version)
     cfg = claims_config or load_claims()
+    found = _findings(data, cfg, taxonomy)
+    chart_files = _charts(found, cfg)
+    chart_names = _write_charts(chart_files, run_dir / "charts")
+    claims_json = _write_tables(found, run_dir)
+    context = _context(con, data, cfg, found, chart_names, run_date, summary or {})
+    context["extractor_version"], context["enricher_version"] = extractor_version, enricher_version
+    markdown, html = _render(context, chart_files, run_dir)
+    (run_dir / "fingerprint.json").write_text(
+        json.dumps(context["fingerprint"], indent=2) + "\n", encoding="utf-8"
+    )
+    latest = _point_latest(out_dir, run_dir)
+    return ReportPaths(
+        run_dir, markdown, html, claims_json, run_dir / "skill_shares.csv", latest, context["verdict_table"]
+    )
+
+
+def _findings(data: ReportData, cfg: ClaimsConfig, taxonomy: Taxonomy) -> _Findings:
     single, every = prepared_views(data, cfg)  # computed once, for the claims and the tables
     results = evaluate_all(data, cfg, taxonomy, views=(single, every))
     audit = load_audit()
@@ -261,39 +295,54 @@ def build_report(
         shares = shares[~shares.skill_id.isin({h.skill for h in held})].reset_index(drop=True)
         shares["audited_precision"] = [round(audit[sid].precision, 3) for sid in shares.skill_id]
     _flag_low_precision(results, held)
-    pay = pay_frame(single, cfg)
-    matrix = cooccurrence(single, shares, cfg)
-    leaves_out = guide_leaves_out(single, cfg, taxonomy, {h.skill for h in held}, hn_data=every)
+    return _Findings(
+        results=results,
+        shares=shares,
+        focus_rows=shares[shares.role_group == FOCUS_ROLE].head(20) if not shares.empty else shares,
+        pay=pay_frame(single, cfg),
+        matrix=cooccurrence(single, shares, cfg),
+        leaves_out=guide_leaves_out(single, cfg, taxonomy, {h.skill for h in held}, hn_data=every),
+        audit=audit,
+        held=held,
+        every=every,
+    )
 
-    chart_files: dict[str, list[str]] = {r.id: claim_charts(r, cfg) for r in results}
-    focus_rows = shares[shares.role_group == FOCUS_ROLE].head(20) if not shares.empty else shares
-    chart_files["skill-shares"] = [
-        charts.share_bars(
-            [
-                charts.Evidence(
-                    "pooled", "", "share", row.share, row.ci_low, row.ci_high, row.n_postings, row.skill_name
-                )
-                for row in focus_rows.itertuples()
-            ],
-            "share of ML-engineer postings",
+
+def _charts(found: _Findings, cfg: ClaimsConfig) -> dict[str, list[str]]:
+    """Chart name → SVGs: each claim's, the top skill shares and the co-occurrence matrix."""
+    chart_files: dict[str, list[str]] = {r.id: claim_charts(r, cfg) for r in found.results}
+    bars = [
+        charts.Evidence(
+            "pooled", "", "share", row.share, row.ci_low, row.ci_high, row.n_postings, row.skill_name
         )
+        for row in found.focus_rows.itertuples()
     ]
-    chart_files["cooccurrence"] = [charts.cooccurrence_chart(matrix)]
+    chart_files["skill-shares"] = [charts.share_bars(bars, "share of ML-engineer postings")]
+    chart_files["cooccurrence"] = [charts.cooccurrence_chart(found.matrix)]
+    return chart_files
+
+
+def _write_charts(chart_files: dict[str, list[str]], chart_dir: Path) -> dict[str, list[str]]:
     chart_names: dict[str, list[str]] = {}
     for name, svgs in chart_files.items():
         chart_names[name] = [name if i == 0 else f"{name}-{i + 1}" for i in range(len(svgs))]
         for file_name, svg in zip(chart_names[name], svgs, strict=True):
             (chart_dir / f"{file_name}.svg").write_text(svg, encoding="utf-8")
+    return chart_names
 
+
+def _write_tables(found: _Findings, run_dir: Path) -> Path:
+    """claims.json and every table (CSV and Parquet) a reader can check the report against."""
+    results = found.results
     claims_json = run_dir / "claims.json"
     claims_json.write_text(
         json.dumps([r.as_json() for r in results], indent=2, ensure_ascii=False, default=float),
         encoding="utf-8",
     )
-    _write_table(shares, run_dir, "skill_shares")
+    _write_table(found.shares, run_dir, "skill_shares")
     _write_table(evidence_table(results), run_dir, "evidence")
-    _write_table(pay.drop(columns=["countries"], errors="ignore"), run_dir, "pay_postings")
-    _write_table(leaves_out, run_dir, "guide_leaves_out")
+    _write_table(found.pay.drop(columns=["countries"], errors="ignore"), run_dir, "pay_postings")
+    _write_table(found.leaves_out, run_dir, "guide_leaves_out")
     demand_result = next((r for r in results if r.spec["kind"] == "demand_trend"), None)
     if demand_result is not None and demand_result.series is not None:
         _write_table(demand_result.series, run_dir, "demand_monthly")
@@ -302,35 +351,45 @@ def build_report(
     trend = next((r.series for r in results if r.spec.get("trend")), None)
     if trend is not None:
         _write_table(trend, run_dir, "skill_trend_yearly")
-    if not matrix.empty:
-        _write_table(matrix.reset_index(names="skill_id"), run_dir, "cooccurrence_ml_engineer")
+    if not found.matrix.empty:
+        _write_table(found.matrix.reset_index(names="skill_id"), run_dir, "cooccurrence_ml_engineer")
+    return claims_json
 
+
+def _context(
+    con: duckdb.DuckDBPyConnection,
+    data: ReportData,
+    cfg: ClaimsConfig,
+    found: _Findings,
+    chart_names: dict[str, list[str]],
+    run_date: date,
+    summary: dict,
+) -> dict[str, Any]:
+    """What both templates are rendered from."""
     eval_scores = json.loads(EVAL_SCORES.read_text()) if EVAL_SCORES.is_file() else None
     held_out = yaml.safe_load(HELD_OUT.read_text(encoding="utf-8")) if HELD_OUT.is_file() else None
-    survey = survey_frame(data, cfg)
-    context = {
+    focus = found.focus_rows
+    return {
         "run_date": run_date.isoformat(),
-        "results": results,
-        "verdict_table": verdict_markdown(results),
+        "results": found.results,
+        "verdict_table": verdict_markdown(found.results),
         "coverage": coverage_summary(con, data),
         "examples": example_postings(con, data),
         "caveats": CAVEATS,
         "cfg": cfg,
-        "summary": summary or {},
-        "extractor_version": extractor_version,
-        "enricher_version": enricher_version,
+        "summary": summary,
         "eval_scores": eval_scores,
-        "audit": _audit_summary(audit, held),
-        "focus_shares": focus_rows.to_dict("records") if not shares.empty else [],
-        "n_focus": int(focus_rows.n_postings.iloc[0]) if len(focus_rows) else 0,
+        "audit": _audit_summary(found.audit, found.held),
+        "focus_shares": focus.to_dict("records") if not found.shares.empty else [],
+        "n_focus": int(focus.n_postings.iloc[0]) if len(focus) else 0,
         "fingerprint": fingerprint(),
         "chart_names": chart_names,
         "held_out": held_out,
-        "leaves_out": leaves_out.to_dict("records"),
+        "leaves_out": found.leaves_out.to_dict("records"),
         "recent": cfg.recent.label if cfg.recent else "",
         "periods": cfg.periods,
-        "survey_rows": (len(data.survey), len(survey)),
-        "multi_role": int(every.postings.multi_role.sum()) if len(data.postings) else 0,
+        "survey_rows": (len(data.survey), len(survey_frame(data, cfg))),
+        "multi_role": int(found.every.postings.multi_role.sum()) if len(data.postings) else 0,
         "attributions": [
             external.HIRING_LAB_ATTRIBUTION,
             external.HIRINGTRENDS_ATTRIBUTION,
@@ -339,29 +398,49 @@ def build_report(
         ],
         "role_name": role_name,
     }
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
-    env.filters["pct"] = lambda x: "n/a" if x is None else f"{100 * x:.1f} %"
-    env.filters["num"] = _format_number
-    env.filters["plain"] = lambda v: ", ".join(map(str, v)) if isinstance(v, list | tuple) else v
-    env.filters["role"] = role_name
-    markdown = run_dir / "report.md"
+
+
+def _render(context: dict[str, Any], chart_files: dict[str, list[str]], run_dir: Path) -> tuple[Path, Path]:
+    """report.md (posting text as literal Markdown) and report.html (autoescaped, charts inline)."""
+    filters = {
+        "pct": lambda x: "n/a" if x is None else f"{100 * x:.1f} %",
+        "num": _format_number,
+        "plain": lambda v: ", ".join(map(str, v)) if isinstance(v, list | tuple) else v,
+        "role": role_name,
+    }
+    html_env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
+    html_env.filters.update(filters, literal=lambda v, limit=SHOWN_CHARS: shown(v, limit))
     md_env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=False)
-    md_env.filters.update(env.filters)
+    md_env.filters.update(filters, literal=markdown_literal)
+    markdown = run_dir / "report.md"
     markdown.write_text(md_env.get_template("report.md.j2").render(**context), encoding="utf-8")
     html = run_dir / "report.html"
+    charts_inline = {k: [_data_uri(svg) for svg in v] for k, v in chart_files.items()}
     html.write_text(
-        env.get_template("report.html.j2").render(
-            **context, charts={k: [_data_uri(svg) for svg in v] for k, v in chart_files.items()}
-        ),
-        encoding="utf-8",
+        html_env.get_template("report.html.j2").render(**context, charts=charts_inline), encoding="utf-8"
     )
-    (run_dir / "fingerprint.json").write_text(
-        json.dumps(context["fingerprint"], indent=2) + "\n", encoding="utf-8"
-    )
-    latest = _point_latest(out_dir, run_dir)
-    return ReportPaths(
-        run_dir, markdown, html, claims_json, run_dir / "skill_shares.csv", latest, context["verdict_table"]
-    )
+    return markdown, html
+
+
+# What a reader sees of any one posting's text in the report (titles, first lines).
+SHOWN_CHARS = 160
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()!|~#+>])")
+
+
+def shown(value: Any, limit: int = SHOWN_CHARS) -> str:
+    """One line of at most ``limit`` characters: a posting's text is quoted, never reproduced whole."""
+    text = " ".join(str(value if value is not None else "").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def markdown_literal(value: Any, limit: int = SHOWN_CHARS) -> str:
+    """Text from a posting (or a source) as literal Markdown: no link, image, emphasis, HTML or table cell
+    break can come from it. Markdown punctuation is backslash-escaped, ``<`` and ``&`` become entities,
+    and URLs are defanged (``https[:]//``), since renderers turn a bare URL into a link."""
+    text = shown(value, limit).replace("&", "&amp;").replace("<", "&lt;")
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    text = re.sub(r"(?i)\b(https?|ftp|file|javascript|data)(:)", r"\1\\[\2\\]", text)
+    return text.replace("www.", "www\\[.\\]")
 
 
 SKILL_KEYS = ("skills", "trend_skills", "build_skills", "analysis_skills")
