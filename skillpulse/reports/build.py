@@ -424,7 +424,7 @@ def _render(context: dict[str, Any], chart_files: dict[str, list[str]], run_dir:
 
 # What a reader sees of any one posting's text in the report (titles, first lines).
 SHOWN_CHARS = 160
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()!|~#+>])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]!|~#>])")  # what can start a link, image, emphasis, code, cell
 
 
 def shown(value: Any, limit: int = SHOWN_CHARS) -> str:
