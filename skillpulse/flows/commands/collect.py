@@ -60,7 +60,7 @@ def collect(
     """
     from skillpulse.flows.progress import console as progress_console
     from skillpulse.flows.settings import default_db_path
-    from skillpulse.flows.sources.runner import build_source, enabled_sources, runtime_for_run
+    from skillpulse.flows.sources.runner import build_source, enabled_sources, prefetch_all, runtime_for_run
     from skillpulse.flows.store import Store
 
     settings = load_sources_or_exit(
@@ -80,9 +80,11 @@ def collect(
     with Store(db or default_db_path()) as store:
         store.start_run(run_id)
         runtime = runtime_for_run(run_id, settings.http)
-        for name in names:
-            live = build_source(name, settings, runtime, since=_since(since))
-            result = _collect_one(store, live, run_id, batch_size or settings.batch_size, interactive)
+        sources = [build_source(name, settings, runtime, since=_since(since)) for name in names]
+        # Every source downloads at once (each under its own host's limits); the store writes them in turn.
+        for live, items in zip(sources, prefetch_all(sources), strict=True):
+            name = live.name
+            result = _collect_one(store, live, run_id, batch_size or settings.batch_size, interactive, items)
             results.append(result)
             if result.offline:
                 console.print(_offline_line(name, live.base_url), highlight=False, soft_wrap=True)
@@ -94,20 +96,20 @@ def collect(
     console.print(_table(results))
 
 
-def _collect_one(store, live, run_id: str, batch_size: int, interactive: bool) -> LiveResult:
+def _collect_one(store, live, run_id: str, batch_size: int, interactive: bool, items=None) -> LiveResult:  # noqa: ANN001
     from skillpulse.flows.progress import progress_bar
     from skillpulse.flows.sources.runner import collect_source
 
     if interactive:
         with progress_bar(f"collect {live.name}") as advance:
-            return collect_source(store, live, run_id, advance, batch_size=batch_size)
+            return collect_source(store, live, run_id, advance, batch_size=batch_size, items=items)
     done = {"n": 0}
 
     def log(n: int) -> None:  # no terminal (cron, CI, a pipe): one plain line per committed batch
         done["n"] += n
         print(f"collect {live.name}: {done['n']} postings committed", file=sys.stderr, flush=True)
 
-    return collect_source(store, live, run_id, log, batch_size=batch_size)
+    return collect_source(store, live, run_id, log, batch_size=batch_size, items=items)
 
 
 def _known() -> list[str]:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import atexit
 import logging
-from collections.abc import Callable
+import queue
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -17,6 +19,7 @@ from skillpulse.flows.http import FetchSettings, Runtime
 from skillpulse.flows.sources import LIVE_SOURCES
 from skillpulse.flows.sources.config import CollectConfig
 from skillpulse.flows.sources.live import LiveSource, describe, error_kind
+from skillpulse.flows.sources.posting import Posting, Quarantined
 from skillpulse.flows.store import Store, UpsertCounts
 
 log = logging.getLogger(__name__)
@@ -63,11 +66,16 @@ def collect_source(
     run_id: str,
     progress: Callable[[int], None] | None = None,
     batch_size: int = 500,
+    items: Iterable[Posting | Quarantined] | None = None,
 ) -> LiveResult:
-    """Stream one source into the store batch by batch, then close what complete listings dropped."""
+    """Stream one source into the store batch by batch, then close what complete listings dropped.
+
+    ``items`` is the source's records when they are already being fetched (:class:`Prefetched`).
+    """
     result = LiveResult(source.name)
     try:
-        store.ingest(source.name, source.fetch(), run_id, batch_size, progress, result.counts)
+        records = source.fetch() if items is None else items
+        store.ingest(source.name, records, run_id, batch_size, progress, result.counts)
         for scope, seen in source.report.complete.items():
             result.closed += store.close_missing(source.name, scope, seen)
     except Exception as exc:  # noqa: BLE001 - one source's failure must not stop the others
@@ -89,6 +97,49 @@ def collect_source(
         result.not_modified,
     )
     return result
+
+
+class Prefetched:
+    """A source's records, fetched in a background thread while the store writes another source's.
+
+    Why: the store takes one writer, but sources live on different hosts; fetching them one after another
+    leaves every other host idle (300 boards on three hosts: see ``benchmarks/concurrency.py``). Each
+    source still keeps to its own host's limits; the queue is bounded, so a source waiting for its turn
+    at the store holds at most ``maxsize`` records in memory. An error in the fetch is raised where the
+    records are read, so the caller reports it like any source failure.
+    """
+
+    _DONE = object()
+
+    def __init__(self, items: Iterable[Any], maxsize: int = 2_000) -> None:
+        self._queue: queue.Queue[Any] = queue.Queue(maxsize)
+        self._thread = threading.Thread(target=self._fill, args=(items,), daemon=True, name="prefetch")
+        self._thread.start()
+
+    def _fill(self, items: Iterable[Any]) -> None:
+        try:
+            for item in items:
+                self._queue.put(item)
+        except BaseException as exc:  # noqa: BLE001 - handed to the reader, who reports it
+            self._queue.put(_Failed(exc))
+            return
+        self._queue.put(self._DONE)
+
+    def __iter__(self) -> Iterator[Any]:
+        while (item := self._queue.get()) is not self._DONE:
+            if isinstance(item, _Failed):
+                raise item.error
+            yield item
+
+
+@dataclass
+class _Failed:
+    error: BaseException
+
+
+def prefetch_all(sources: list[LiveSource], maxsize: int = 2_000) -> list[Prefetched]:
+    """Start fetching every source at once; read them in order with :func:`collect_source`'s ``items``."""
+    return [Prefetched(source.fetch(), maxsize) for source in sources]
 
 
 # -- one runtime (one AsyncClient) per run, shared by every source of that run ----------------------------
