@@ -67,3 +67,19 @@ def test_an_unreachable_live_source_is_reported_and_skipped(prefect_harness, db_
     assert by_source["greenhouse"]["error"]
     assert by_source["snapshot"]["new"] > 0
     assert (tmp_path / "out" / "latest" / "report.html").is_file()
+    # The failed source is a failed (red) task in Prefect, and the run summary says why in the report.
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import TaskRunFilter, TaskRunFilterName
+
+    async def task_states():
+        async with get_client() as client:
+            runs = await client.read_task_runs(
+                task_run_filter=TaskRunFilter(name=TaskRunFilterName(like_="collect-live"))
+            )
+            return {r.state.type.value for r in runs}
+
+    import asyncio
+
+    assert "FAILED" in asyncio.run(task_states())
+    report_md = (tmp_path / "out" / "latest" / "report.md").read_text()
+    assert "**This run**" in report_md and "| greenhouse | 0 | 0 | 0 | 0 | " in report_md

@@ -15,6 +15,7 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
+from prefect.states import Failed, State
 
 from skillpulse.extractors.skills import SkillExtractor
 from skillpulse.extractors.taxonomy import load_taxonomy
@@ -26,7 +27,7 @@ from skillpulse.flows.steps import collect as collect_step
 from skillpulse.flows.steps import enrich as enrich_step
 from skillpulse.flows.steps import extract as extract_step
 from skillpulse.flows.store import Store
-from skillpulse.reports.build import build_report
+from skillpulse.reports.build import build_report, run_summary_markdown
 
 
 @task(name="collect-snapshot")
@@ -49,9 +50,10 @@ def enabled_live_sources() -> list[str]:
 
 
 @task(name="collect-live")
-def collect_live(db_path: str, run_id: str, name: str) -> dict[str, Any]:
-    """One live source from sources.yaml ($SKILLPULSE_SOURCES overrides the path); its failure is
-    reported in the summary and the run goes on. All sources of a run share one HTTP client."""
+def collect_live(db_path: str, run_id: str, name: str) -> dict[str, Any] | State:
+    """One live source from sources.yaml ($SKILLPULSE_SOURCES overrides the path). A source that failed
+    (as a whole, or every one of its boards) ends as a *failed* task carrying its counts and a one-line
+    reason, so Prefect shows it red; the run goes on. All sources of a run share one HTTP client."""
     from skillpulse.flows.sources.config import load_config
     from skillpulse.flows.sources.runner import build_source, collect_source, runtime_for_run
 
@@ -61,7 +63,11 @@ def collect_live(db_path: str, run_id: str, name: str) -> dict[str, Any]:
     runtime = runtime_for_run(run_id, config.http)
     with Store(db_path) as store, progress_bar(f"collect {name}") as advance:
         source = build_source(name, config, runtime)
-        return collect_source(store, source, run_id, advance, batch_size=config.batch_size).as_dict()
+        result = collect_source(store, source, run_id, advance, batch_size=config.batch_size)
+    counts = result.as_dict()
+    if result.error or (result.failed and result.fetched == 0):
+        return Failed(message=f"{name}: {counts['error']}", data=counts)
+    return counts
 
 
 # Extract and enrich commit batch by batch and skip what is done, so a retry resumes where a failed
@@ -96,6 +102,11 @@ def report(db_path: str, out_dir: str, taxonomy_path: str, extractor_version: st
             summary=summary,
         )
     create_markdown_artifact(
+        key="skillpulse-run-summary",
+        markdown=f"# skillpulse run summary\n\n{run_summary_markdown(summary.get('collected', []))}",
+        description="Per source: postings new, changed, closed, quarantined, and units failed",
+    )
+    create_markdown_artifact(
         key="skillpulse-verdicts",
         markdown=f"# skillpulse verdicts\n\n{paths.verdict_table}\n\nReport: `{paths.html}`",
         description="Each claim of the guide with its verdict on this run's postings",
@@ -120,7 +131,10 @@ def pipeline(
     collected = [collect_snapshot(db_path, run_id, limit)]
     if not offline:
         for name in enabled_live_sources():
-            collected.append(collect_live(db_path, run_id, name))
+            # A failed source is a failed task (red in Prefect) whose counts still reach the summary.
+            collected.append(
+                collect_live(db_path, run_id, name, return_state=True).result(raise_on_failure=False)
+            )
     for c in collected:
         if c.get("error"):
             logger.warning("source %s skipped: %s", c["source"], c["error"])

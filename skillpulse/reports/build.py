@@ -196,6 +196,20 @@ def example_postings(
     return [{"source": s, "headline": (h or "")[:160]} for s, h in rows]
 
 
+SUMMARY_COLUMNS = ("new", "changed", "closed", "quarantined", "failed")
+
+
+def run_summary_markdown(collected: list[dict[str, Any]]) -> str:
+    """Per source what this run collected: the report's "This run" table and a Prefect artifact."""
+    lines = ["| source | " + " | ".join(SUMMARY_COLUMNS) + " | why it failed |", "|---" * 7 + "|"]
+    for c in collected:
+        counts = " | ".join(str(c.get(k, 0) or 0) for k in SUMMARY_COLUMNS)
+        lines.append(
+            f"| {markdown_literal(c.get('source'))} | {counts} | {markdown_literal(c.get('error') or '')} |"
+        )
+    return "\n".join(lines)
+
+
 def verdict_markdown(results: list[ClaimResult]) -> str:
     """The verdict table alone: the report's first section and the Prefect artifact."""
     lines = ["| claim | verdict | in plain words | the number that decided it |", "|---|---|---|---|"]
@@ -378,6 +392,9 @@ def _context(
         "caveats": CAVEATS,
         "cfg": cfg,
         "summary": summary,
+        # Only a run that read live sources has news to report; an offline run reads the same snapshot.
+        "live_run": any(c.get("source") != "snapshot" for c in summary.get("collected", [])),
+        "run_summary": run_summary_markdown(summary.get("collected", [])),
         "eval_scores": eval_scores,
         "audit": _audit_summary(found.audit, found.held),
         "focus_shares": focus.to_dict("records") if not found.shares.empty else [],
