@@ -15,6 +15,8 @@ def test_pipeline_flow_writes_a_report_and_a_rerun_adds_nothing(prefect_harness,
     out = tmp_path / "reports"
     summary = pipeline(db_path=str(db_path), out_dir=str(out), offline=True, limit=15)
     assert summary["postings_read"] > 60
+    assert set(summary["seconds"]) == {"collect", "extract", "enrich", "report"}  # time per stage, kept
+    assert all(s >= 0 for s in summary["seconds"].values())
     assert (out / "latest" / "report.html").is_file()
     assert (out / "latest" / "skill_shares.csv").is_file()
     assert (out / "latest" / "report.md").is_file()
@@ -22,6 +24,8 @@ def test_pipeline_flow_writes_a_report_and_a_rerun_adds_nothing(prefect_harness,
 
     artifact = Artifact.get("skillpulse-verdicts")
     assert artifact is not None and "| `languages` |" in artifact.data  # the verdict table, on the run
+    summary_artifact = Artifact.get("skillpulse-run-summary")
+    assert summary_artifact is not None and "| snapshot |" in summary_artifact.data
     with Store(db_path) as store:
         counts = {t: store.count(t) for t in ("postings", "extractions", "posting_skills", "posting_roles")}
         assert store.con.execute("SELECT status FROM runs").fetchall() == [("completed",)]

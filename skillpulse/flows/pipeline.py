@@ -7,6 +7,7 @@ Tasks open their own store connection, so each can be retried alone; the work is
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from datetime import date
 from pathlib import Path
@@ -128,6 +129,8 @@ def pipeline(
     run_id = str(flow_run.get_id() or uuid.uuid4())
     with Store(db_path) as store:
         store.start_run(run_id)
+    seconds: dict[str, float] = {}  # wall time per stage, kept in the run's summary and printed at the end
+    started = time.perf_counter()
     collected = [collect_snapshot(db_path, run_id, limit)]
     if not offline:
         for name in enabled_live_sources():
@@ -138,16 +141,23 @@ def pipeline(
     for c in collected:
         if c.get("error"):
             logger.warning("source %s skipped: %s", c["source"], c["error"])
+    seconds["collect"] = time.perf_counter() - started
     extracted = extract_skills(db_path, taxonomy_path)
+    seconds["extract"] = time.perf_counter() - started - sum(seconds.values())
     enriched = enrich(db_path)
+    seconds["enrich"] = time.perf_counter() - started - sum(seconds.values())
     summary: dict[str, Any] = {
         "run_id": run_id,
         "postings_read": sum(c["new"] + c["changed"] + c["unchanged"] for c in collected),
         "collected": collected,
         "extracted": extracted,
         "enriched": enriched,
+        "seconds": seconds,
     }
     summary["report"] = report(db_path, out_dir, taxonomy_path, extracted["extractor_version"], summary)
+    seconds["report"] = time.perf_counter() - started - sum(seconds.values())
+    seconds = {k: round(v, 1) for k, v in seconds.items()}
+    summary["seconds"] = seconds
     with Store(db_path) as store:
         store.finish_run(run_id, "completed", summary)
     return summary
