@@ -90,7 +90,7 @@ def collect(
                 console.print(_offline_line(name, live.base_url), highlight=False, soft_wrap=True)
             else:
                 for line in result.failed[:5] + ([result.error] if result.error else []):
-                    console.print(f"[yellow]{name}[/yellow]: {line}", highlight=False, soft_wrap=True)
+                    console.print(f"{name}: {line}", markup=False, highlight=False, soft_wrap=True)
         summary = {"collected": [r.as_dict() for r in results]}
         store.finish_run(run_id, "completed", summary)
     console.print(_table(results))

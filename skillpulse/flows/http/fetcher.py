@@ -1,9 +1,13 @@
-"""The async GET with every rule applied: retries (logged and counted), caps, redirects, robots, cache."""
+"""The async GET with every rule applied: retries (logged and counted), caps, redirects, robots, cache.
+
+Redirects are followed here, one hop at a time, so that every hop's target passes the :class:`HostGuard`
+(no private, loopback, link-local or non-http(s) target unless the configuration named its origin; see
+:mod:`flows.http.guard`) and the ``max_redirects`` cap holds.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import random
@@ -17,8 +21,9 @@ from urllib.robotparser import RobotFileParser
 import httpx
 
 from skillpulse.flows.http.cache import HttpCache
-from skillpulse.flows.http.errors import FetchError
-from skillpulse.flows.http.limits import _HostLimiter, retry_after_seconds
+from skillpulse.flows.http.errors import FetchError, one_line
+from skillpulse.flows.http.guard import HostGuard, origin_of
+from skillpulse.flows.http.limits import _HostLimiter, rate_reset_seconds, retry_after_seconds
 from skillpulse.flows.http.response import Response, _decoder
 from skillpulse.flows.http.settings import RETRY_STATUSES, USER_AGENT_TOKEN, FetchSettings, HostPolicy
 
@@ -36,10 +41,10 @@ class Fetcher:
         self.client = httpx.AsyncClient(
             headers=headers,
             timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
-            follow_redirects=True,
-            max_redirects=settings.max_redirects,
+            follow_redirects=False,  # followed hop by hop in _send_once, each target checked
             transport=transport,
         )
+        self.guard = HostGuard(resolve_timeout=settings.connect_timeout)
         self.cache = HttpCache(settings.cache_path) if settings.cache_path else None
         self._limiters: dict[str, _HostLimiter] = {}
         self._robots: dict[str, RobotFileParser | None] = {}
@@ -67,7 +72,7 @@ class Fetcher:
                 min(policy.concurrency, current.policy.concurrency),
                 max(policy.min_interval, current.policy.min_interval),
             )
-            current = self._limiters[host] = _HostLimiter(strict)
+            current = self._limiters[host] = current.with_policy(strict)
         return current
 
     async def get(
@@ -79,8 +84,14 @@ class Fetcher:
         conditional: bool = True,
         accept: str = "application/json",
         rate_headers: bool = False,
+        from_page: bool = False,
     ) -> Response:
-        """GET ``url`` with retries; raises :class:`FetchError` once retries are spent."""
+        """GET ``url`` with retries; raises :class:`FetchError` once retries are spent.
+
+        The caller vouches that ``url`` comes from the configuration (base URL + path), so its origin may
+        be private (a mirror, the tests' loopback server). Pass ``from_page=True`` for a URL read from a
+        body (a sitemap entry, a "next" link): then only public hosts and ``policy.origins`` are allowed.
+        """
         return await self._request(
             "GET",
             url,
@@ -89,6 +100,7 @@ class Fetcher:
             conditional=conditional,
             accept=accept,
             rate_headers=rate_headers,
+            from_page=from_page,
         )
 
     async def post_json(
@@ -124,8 +136,15 @@ class Fetcher:
         accept: str = "application/json",
         rate_headers: bool = False,
         body: bytes | None = None,
+        from_page: bool = False,
     ) -> Response:
-        full_url = str(httpx.URL(url, params=params)) if params else url
+        policy = policy or self.settings.default_policy
+        try:
+            full_url = str(httpx.URL(url, params=params)) if params else url
+        except (httpx.InvalidURL, TypeError, ValueError) as exc:
+            raise FetchError(str(url), "refused", f"not a valid URL ({exc})") from None
+        allowed = self._allowed(full_url, policy, from_page)
+        await self.guard.check(full_url, allowed, "page link to" if from_page else "request to")
         limiter = self.limiter(urlsplit(full_url).netloc, policy)
         cached = self.cache.get(full_url) if (conditional and self.cache) else None
         headers = {"Accept": accept}
@@ -142,7 +161,10 @@ class Fetcher:
             try:
                 async with limiter.semaphore:
                     await limiter.wait_turn()
-                    response = await self._send_with_deadline(method, full_url, headers, body)
+                    closed = limiter.closed()
+                    if closed:
+                        raise FetchError(full_url, "rate_limited", closed)
+                    response = await self._send_with_deadline(method, full_url, headers, body, allowed)
             except FetchError as exc:
                 if exc.kind not in ("network", "timeout") or attempt >= self._retries_for(exc):
                     raise
@@ -152,13 +174,15 @@ class Fetcher:
                 attempt += 1
                 continue
             if rate_headers:
-                self._read_rate_headers(limiter, response.headers)
+                self._read_rate_headers(limiter, response.headers, full_url)
             if response.status == 304 and cached:
                 return Response(full_url, 304, response.headers, cached[2], not_modified=True)
             if response.status in RETRY_STATUSES:
                 wait = retry_after_seconds(response.headers.get("retry-after"))
                 if wait is not None and wait > self.settings.max_retry_after:
-                    raise FetchError(full_url, "rate_limited", f"asked to wait {wait:.0f}s", response.status)
+                    reason = self._too_long("Retry-After", wait)
+                    limiter.close_until(time.monotonic() + wait, reason)
+                    raise FetchError(full_url, "rate_limited", reason, response.status)
                 if attempt >= self.settings.retries:
                     raise FetchError(
                         full_url,
@@ -185,6 +209,13 @@ class Fetcher:
                 )
             return response
 
+    @staticmethod
+    def _allowed(url: str, policy: HostPolicy, from_page: bool) -> frozenset[str]:
+        """The origins ``url``'s hops may reach though private: the policy's named ones, plus the URL's
+        own origin when the caller vouches for it (built from the configuration, not read from a page)."""
+        vouched = None if from_page else origin_of(url)
+        return policy.origins | {vouched} if vouched else policy.origins
+
     def _note_retry(self, cause: str, url: str, attempt: int, delay: float) -> None:
         self.retries[cause] += 1
         log.info("retry %d for %s after %s, waiting %.1f s", attempt + 1, url, cause, delay)
@@ -197,21 +228,38 @@ class Fetcher:
         ceiling = min(self.settings.backoff_max, self.settings.backoff_base * 2**attempt)
         return ceiling / 2 + random.uniform(0, ceiling / 2)
 
-    @staticmethod
-    def _read_rate_headers(limiter: _HostLimiter, headers: httpx.Headers) -> None:
-        """The Muse-style ``X-RateLimit-Remaining`` / ``-Reset``: stop until the window resets."""
-        remaining = headers.get("x-ratelimit-remaining")
-        reset = headers.get("x-ratelimit-reset")
-        if remaining is not None and remaining.strip().isdigit() and int(remaining) <= 0 and reset:
-            with contextlib.suppress(ValueError):
-                limiter.pause_until(time.monotonic() + float(reset))
+    def _too_long(self, header: str, wait: float) -> str:
+        return (
+            f"the server asks for a {wait:.0f}s wait ({header}), more than max_retry_after "
+            f"{self.settings.max_retry_after:.0f}s; this host is left alone for the rest of the run"
+        )
+
+    def _read_rate_headers(self, limiter: _HostLimiter, headers: httpx.Headers, url: str) -> None:
+        """The Muse-style ``X-RateLimit-Remaining`` / ``-Reset``: stop until the window resets, or, when
+        that is further away than ``max_retry_after``, close the host (its requests then fail at once)."""
+        remaining = (headers.get("x-ratelimit-remaining") or "").strip()
+        if not (remaining.isascii() and remaining.isdigit()) or int(remaining) > 0:
+            return
+        wait = rate_reset_seconds(headers.get("x-ratelimit-reset"))
+        if wait is None:
+            return
+        if wait > self.settings.max_retry_after:
+            limiter.close_until(time.monotonic() + wait, self._too_long("X-RateLimit-Reset", wait))
+            log.info("%s: X-RateLimit-Reset %.0fs is over the cap; host closed for the run", url, wait)
+        else:
+            limiter.pause_until(time.monotonic() + wait)
 
     async def _send_with_deadline(
-        self, method: str, url: str, headers: dict[str, str], body: bytes | None
+        self,
+        method: str,
+        url: str,
+        headers: dict[str, str],
+        body: bytes | None,
+        allowed: set[str] | frozenset[str],
     ) -> Response:
         try:
             return await asyncio.wait_for(
-                self._send_once(method, url, headers, body), self.settings.total_timeout
+                self._send_once(method, url, headers, body, allowed), self.settings.total_timeout
             )
         except TimeoutError as exc:
             raise FetchError(
@@ -219,28 +267,58 @@ class Fetcher:
             ) from exc
 
     async def _send_once(
-        self, method: str, url: str, headers: dict[str, str], body: bytes | None
+        self,
+        method: str,
+        url: str,
+        headers: dict[str, str],
+        body: bytes | None,
+        allowed: set[str] | frozenset[str],
     ) -> Response:
-        self.requests += 1
-        try:
-            async with self.client.stream(method, url, headers=headers, content=body) as response:
-                body = b""
-                if response.status_code not in (304,) and response.status_code < 400:
-                    body = await self._read_capped(url, response)
-                return Response(str(response.url), response.status_code, response.headers, body)
-        except httpx.TooManyRedirects as exc:
-            raise FetchError(url, "redirects", f"more than {self.settings.max_redirects} redirects") from exc
-        except httpx.TimeoutException as exc:
-            raise FetchError(url, "timeout", type(exc).__name__) from exc
-        except httpx.ConnectError as exc:
-            raise FetchError(url, "network", f"cannot connect ({exc})") from exc
-        except (httpx.TransportError, httpx.DecodingError) as exc:
-            raise FetchError(url, "network", f"{type(exc).__name__}: {exc}") from exc
+        """One request and its redirects, each hop's target checked before it is contacted."""
+        target, hops = url, 0
+        while True:
+            self.requests += 1
+            try:
+                async with self.client.stream(method, target, headers=headers, content=body) as response:
+                    location = response.headers.get("location") if response.has_redirect_location else None
+                    if location is None:
+                        data = b""
+                        if response.status_code not in (304,) and response.status_code < 400:
+                            data = await self._read_capped(target, response)
+                        return Response(str(response.url), response.status_code, response.headers, data)
+                    status, current = response.status_code, response.url
+            except httpx.TimeoutException as exc:
+                raise FetchError(target, "timeout", type(exc).__name__) from exc
+            except httpx.ConnectError as exc:
+                raise FetchError(target, "network", f"cannot connect ({exc})") from exc
+            except (httpx.InvalidURL, httpx.RemoteProtocolError) as exc:
+                # httpx reads a redirect's Location even when it does not follow it: unreadable is refused
+                if isinstance(exc, httpx.InvalidURL) or "location header" in str(exc).lower():
+                    where = urlsplit(target).hostname
+                    raise FetchError(
+                        target, "refused", f"redirect from {where} to an unreadable Location ({exc})"
+                    ) from None
+                raise FetchError(target, "network", f"{type(exc).__name__}: {exc}") from exc
+            except (httpx.TransportError, httpx.DecodingError) as exc:
+                raise FetchError(target, "network", f"{type(exc).__name__}: {exc}") from exc
+            if hops >= self.settings.max_redirects:
+                raise FetchError(url, "redirects", f"more than {self.settings.max_redirects} redirects")
+            hops += 1
+            try:
+                next_url = current.join(location)
+            except (httpx.InvalidURL, TypeError, ValueError) as exc:
+                raise FetchError(
+                    url, "refused", f"redirect to {one_line(location, 120)!r}: not a valid URL ({exc})"
+                ) from None
+            target = str(await self.guard.check(next_url, allowed, f"redirect from {current.host} to"))
+            if status == 303 or (status in (301, 302) and method == "POST"):
+                method, body = "GET", None  # what browsers (and httpx) do
+                headers = {k: v for k, v in headers.items() if k.lower() != "content-type"}
 
     async def _read_capped(self, url: str, response: httpx.Response) -> bytes:
         cap, decoded_cap = self.settings.max_body_bytes, self.settings.max_decompressed_bytes
         declared = response.headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) > cap:
+        if declared and declared.isascii() and declared.isdigit() and int(declared) > cap:
             raise FetchError(url, "too_large", f"Content-Length {declared} exceeds {cap} bytes")
         try:
             decoder = _decoder(response.headers.get("content-encoding", ""))
@@ -272,14 +350,23 @@ class Fetcher:
                 raise FetchError(url, "too_large", f"decompressed body exceeds {decoded_cap} bytes")
         return bytes(out)
 
-    async def allowed_by_robots(self, url: str, policy: HostPolicy | None = None) -> bool:
-        """Whether robots.txt lets our User-Agent fetch ``url``; an absent robots.txt allows all."""
+    async def allowed_by_robots(
+        self, url: str, policy: HostPolicy | None = None, from_page: bool = False
+    ) -> bool:
+        """Whether robots.txt lets our User-Agent fetch ``url``; an absent robots.txt allows all.
+
+        ``from_page`` as for :meth:`get`: robots.txt of a URL a page handed us is checked like that URL."""
+        policy = policy or self.settings.default_policy
+        hop = "page link to" if from_page else "request to"
+        await self.guard.check(url, self._allowed(url, policy, from_page), hop)  # the page, named as such
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         if origin not in self._robots:
             parser: RobotFileParser | None = RobotFileParser()
             try:
-                response = await self.get(f"{origin}/robots.txt", policy=policy, accept="text/plain")
+                response = await self.get(
+                    f"{origin}/robots.txt", policy=policy, accept="text/plain", from_page=from_page
+                )
                 parser.parse(response.text().splitlines())
             except FetchError as exc:
                 if exc.status in (401, 403):

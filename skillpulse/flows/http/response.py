@@ -36,8 +36,8 @@ class Response:
             raise FetchError(self.url, "not_json", f"expected JSON, got {self.content_type or 'HTML'}")
         try:
             return json.loads(self.body)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise FetchError(self.url, "bad_json", f"invalid or truncated JSON ({exc})") from exc
+        except (ValueError, RecursionError) as exc:  # also a 5000-digit number, or arrays 200k deep
+            raise FetchError(self.url, "bad_json", f"invalid or truncated JSON ({exc})") from None
 
 
 def _decoder(encoding: str) -> Any:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from skillpulse.flows.http.guard import origins_of
 
 USER_AGENT_TOKEN = "skillpulse"
 
@@ -16,10 +18,17 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 @dataclass(frozen=True)
 class HostPolicy:
-    """How hard we may press one host: parallel requests and the gap between request starts."""
+    """How hard we may press one host (parallel requests, the gap between request starts), and which
+    origins the source's configuration named: ``scheme://host:port`` strings that a URL read from a page
+    or a redirect may reach even when private or loopback (see :mod:`flows.http.guard`)."""
 
     concurrency: int = 4
     min_interval: float = 0.25
+    origins: frozenset[str] = frozenset()
+
+    def allowing(self, *urls: str | None) -> HostPolicy:
+        """This policy, with the origins of these configured URLs added (empty ones are skipped)."""
+        return replace(self, origins=self.origins | origins_of(*urls))
 
 
 @dataclass

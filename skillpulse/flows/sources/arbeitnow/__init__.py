@@ -40,10 +40,11 @@ class ArbeitnowSource(LiveSource):
         url: str | None = f"{self.base_url}?page=1"
         records: list[Any] = []
         all_cached = True
-        for _ in range(self.options.max_pages):
+        for page in range(self.options.max_pages):
             if url is None:
                 break
-            data, not_modified = await self.get_json(fetcher, url)
+            # Page 2 on comes from the body's ``links.next``: a URL from a page, checked as such.
+            data, not_modified = await self.get_json(fetcher, url, from_page=page > 0)
             if not isinstance(data, dict) or not isinstance(data.get("data"), list):
                 raise SchemaError(f"{url}: expected an object with a 'data' list")
             records.extend(data["data"])

@@ -3,6 +3,10 @@
 Threads are found with Algolia's ``search_by_date`` (author whoishiring), each month is read with one
 ``items/{id}`` call; if Algolia fails for a month, the official Firebase API (story, then each kid) is
 the fallback. ``months_back`` (or ``from_month``/``to_month``) says how far back, 2011 onwards.
+
+We never contact a host the configuration did not name: with ``base_url`` set to a mirror and no
+``firebase_url``, the fallback is skipped (the month fails with its own reason and says so) rather than
+calling the real Firebase host behind the user's back.
 """
 
 from __future__ import annotations
@@ -34,6 +38,19 @@ def thread_month(title: str, created_at: Any) -> str | None:
     return posted.strftime("%Y-%m") if posted else None
 
 
+_NO_FALLBACK = (
+    "Firebase fallback skipped: base_url is a mirror and firebase_url is not set "
+    "(set firebase_url to a Firebase mirror, or firebase: false)"
+)
+
+
+def _with_note(error: FetchError | SchemaError, note: str) -> FetchError | SchemaError:
+    """The same failure, its one line extended with ``note``."""
+    if isinstance(error, FetchError):
+        return FetchError(error.url, error.kind, f"{error.message}; {note}", error.status)
+    return SchemaError(f"{error}; {note}")
+
+
 def _shift(month: str, back: int) -> str:
     year, mon = int(month[:4]), int(month[5:7])
     index = year * 12 + mon - 1 - back
@@ -48,11 +65,26 @@ class HackerNewsSource(LiveSource):
         from_month: str | None = None  # YYYY-MM, instead of months_back
         to_month: str | None = None  # YYYY-MM (default: this month)
         firebase: bool = True  # fall back to the official Firebase API when Algolia fails
-        firebase_url: str | None = None  # a Firebase mirror (tests)
+        # A Firebase mirror. With base_url set to a mirror, the fallback uses only this: left unset, the
+        # fallback is skipped, so a mirror setup never calls the real hacker-news.firebaseio.com.
+        firebase_url: str | None = None
 
     name = "hn"
     default_base_url = settings.BASE_URL
     policy = settings.POLICY
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The origins this configuration names: a redirect between the Algolia and Firebase mirrors (both
+        # possibly on an intranet or loopback) is allowed, any other private target is not.
+        self.host_policy = self.host_policy.allowing(self.base_url, self.options.firebase_url)
+
+    def firebase_base(self) -> str | None:
+        """The Firebase API to fall back on: the configured mirror, the real host when ``base_url`` is
+        the real Algolia too, or None when ``base_url`` is a mirror and no ``firebase_url`` is set."""
+        if self.options.firebase_url:
+            return self.options.firebase_url.rstrip("/")
+        return settings.FIREBASE_URL if self.base_url == settings.BASE_URL.rstrip("/") else None
 
     def month_range(self) -> tuple[str, str]:
         last = self.options.to_month or datetime.now(UTC).strftime("%Y-%m")
@@ -122,13 +154,17 @@ class HackerNewsSource(LiveSource):
         except (FetchError, SchemaError) as exc:
             if not self.options.firebase:
                 raise
-            return await self._firebase(fetcher, unit, exc)
+            base = self.firebase_base()
+            if base is None:
+                raise _with_note(exc, _NO_FALLBACK) from None
+            return await self._firebase(fetcher, unit, exc, base)
 
-    async def _firebase(self, fetcher: Fetcher, unit: Unit, cause: Exception) -> Listing:
-        base = (self.options.firebase_url or settings.FIREBASE_URL).rstrip("/")
-        policy = settings.FIREBASE_POLICY
+    async def _firebase(self, fetcher: Fetcher, unit: Unit, cause: Exception, base: str) -> Listing:
+        policy = settings.FIREBASE_POLICY.allowing(*self.host_policy.origins)
         if self.config.min_interval is not None:  # a configured pace applies to both APIs
-            policy = HostPolicy(policy.concurrency, min(policy.min_interval, self.config.min_interval))
+            policy = HostPolicy(
+                policy.concurrency, min(policy.min_interval, self.config.min_interval), policy.origins
+            )
 
         async def item(item_id: int) -> Any:
             response = await fetcher.get(f"{base}/item/{item_id}.json", policy=policy)

@@ -6,6 +6,7 @@ import html
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
@@ -28,22 +29,53 @@ def _walk(node: Any) -> Iterator[dict[str, Any]]:
             yield from _walk(node["@graph"])
 
 
-def job_postings(page: str) -> list[dict[str, Any]]:
-    """Every JobPosting on the page: top level, in lists, or in ``@graph``; unreadable blocks skipped."""
+def _load(text: str) -> Any:
+    try:
+        return json.loads(text, strict=False)
+    except json.JSONDecodeError as exc:
+        try:  # some sites HTML-escape the whole block
+            return json.loads(html.unescape(text), strict=False)
+        except json.JSONDecodeError:
+            raise exc from None
+
+
+@dataclass(frozen=True)
+class BrokenBlock:
+    """An ld+json block that cannot be read as JSON even after unescaping, but names a JobPosting."""
+
+    index: int  # its place among the page's ld+json blocks, from 0
+    error: str  # the JSON error, with line and column
+    text: str  # the block as the page has it (capped), so a reader can see what was lost
+
+
+MAX_BROKEN_TEXT = 100_000
+
+
+def read_page(page: str) -> tuple[list[dict[str, Any]], list[BrokenBlock]]:
+    """Every JobPosting on the page (top level, in lists, or in ``@graph``), and every block that could
+    not be read but mentions ``JobPosting``.
+
+    Why the broken ones are returned: a page whose JobPosting block has a syntax error used to yield no
+    posting and no word. A broken block that never mentions JobPosting (a breadcrumb, an organisation)
+    could not have been a posting, so it stays unreported.
+    """
     found: list[dict[str, Any]] = []
-    for script in LexborHTMLParser(page).css('script[type="application/ld+json"]'):
+    broken: list[BrokenBlock] = []
+    for index, script in enumerate(LexborHTMLParser(page).css('script[type="application/ld+json"]')):
         text = (script.text(deep=True) or "").strip()
         if not text:
             continue
         try:
-            data = json.loads(text, strict=False)
-        except json.JSONDecodeError:
-            try:  # some sites HTML-escape the whole block
-                data = json.loads(html.unescape(text), strict=False)
-            except json.JSONDecodeError:
-                continue
-        found.extend(_walk(data))
-    return found
+            found.extend(list(_walk(_load(text))))  # all of a block, or none of it
+        except (ValueError, RecursionError) as exc:  # also a 5000-digit number, or lists 100k deep
+            if "JobPosting" in text:
+                broken.append(BrokenBlock(index, str(exc)[:200], text[:MAX_BROKEN_TEXT]))
+    return found, broken
+
+
+def job_postings(page: str) -> list[dict[str, Any]]:
+    """Every JobPosting on the page; unreadable blocks are skipped (see :func:`read_page`)."""
+    return read_page(page)[0]
 
 
 def sitemap_urls(xml: str) -> list[str]:
