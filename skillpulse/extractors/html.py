@@ -3,6 +3,9 @@
 Block tags become line breaks so that a skill at the end of one paragraph never runs into the first word
 of the next ("...in Python</p><p>Rust..." must not read "PythonRust"), and entities are decoded
 ("C&#x2F;C++" reads "C/C++"). Offsets reported by the extractor refer to the text this returns.
+
+Input is bounded (``MAX_INPUT_CHARS``): a hostile page or record of many megabytes is read up to the bound,
+so no caller's time or memory depends on what a server chose to send.
 """
 
 from __future__ import annotations
@@ -21,6 +24,9 @@ _BLANK_LINES = re.compile(r"\n\s*\n+")
 _LOOKS_LIKE_HTML = re.compile(r"<[a-zA-Z/!][^>]*>|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 
 
+# Twice a checked posting's longest description (``posting.MAX_DESCRIPTION``): never cuts a stored one.
+MAX_INPUT_CHARS = 1_000_000
+
 _REAL_TAG = re.compile(r"<[a-zA-Z/!][^>]*>")
 _ESCAPED_TAG = re.compile(r"&lt;/?(?:p|div|br|li|ul|ol|span|strong|em|b|i|a|h[1-6])\b", re.IGNORECASE)
 
@@ -38,9 +44,11 @@ def to_text(content: str | None, is_html: bool = True) -> str:
     """Plain text of ``content``; plain-text input only has its whitespace tidied.
 
     Greenhouse sends HTML escaped once more ("&lt;p&gt;"): decoding it yields HTML, which is parsed again.
+    Only the first ``MAX_INPUT_CHARS`` characters of ``content`` are read.
     """
     if not content:
         return ""
+    content = content[:MAX_INPUT_CHARS]
     if is_html and _LOOKS_LIKE_HTML.search(content):
         escaped = _ESCAPED_TAG.search(content) is not None and _REAL_TAG.search(content) is None
         content = _html_text(content)

@@ -12,6 +12,7 @@ posting is listed once; a figure in thousands with no period is yearly.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -67,6 +68,9 @@ def finish(salary: Salary, on: date | None = None) -> Salary:
         return s
     if s.min is None and s.max is None:
         s.rejected = "no amount"
+        return s
+    if any(v is not None and not math.isfinite(v * PER_YEAR.get(s.period, 1)) for v in (s.min, s.max)):
+        s.rejected = "amount too large to be pay"  # a 400-digit figure, or 1e308 an hour
         return s
     if any(v is not None and v <= 0 for v in (s.min, s.max)):
         s.rejected = "zero or negative amount (source's 'unknown')"

@@ -4,6 +4,10 @@ A live source splits its work into units (one board, one HN month), downloads ea
 :class:`~flows.http.Runtime`, and normalises records one by one. A unit that fails is reported and the
 others carry on; a record that fails validation becomes a :class:`Quarantined`. Only a unit whose whole
 listing was freshly downloaded (not a 304, not cut short) may close the postings it no longer lists.
+
+Every posting a normaliser builds passes :func:`~flows.sources.posting.check` (the one input boundary) before
+it is yielded; anything a normaliser or the check raises on one record, whatever its type, quarantines that
+record with the reason, and the listing goes on.
 """
 
 from __future__ import annotations
@@ -21,7 +25,14 @@ from skillpulse.flows.http import Fetcher, FetchError, HostPolicy, Runtime
 from skillpulse.flows.sources.config import SourceConfig
 from skillpulse.flows.sources.options import NoOptions
 from skillpulse.flows.sources.options import build as build_options
-from skillpulse.flows.sources.posting import Posting, PostingError, Quarantined, parse_time  # noqa: F401 - sources import it here
+from skillpulse.flows.sources.posting import (  # noqa: F401 - sources import these from here
+    MAX_ID,
+    Posting,
+    PostingError,
+    Quarantined,
+    check,
+    parse_time,
+)
 
 
 @dataclass(frozen=True)
@@ -87,7 +98,7 @@ class LiveSource:
         self.host_policy = HostPolicy(
             concurrency=config.concurrency or self.policy.concurrency,
             min_interval=self.policy.min_interval if config.min_interval is None else config.min_interval,
-        )
+        ).allowing(self.base_url)  # links a page hands us may lead back to the configured host, no other
 
     # -- hooks ---------------------------------------------------------------------------------------
     def units(self) -> list[Unit]:
@@ -130,25 +141,32 @@ class LiveSource:
             yield from self._normalise_all(unit, listing)
 
     def _normalise_all(self, unit: Unit, listing: Listing) -> Iterator[Posting | Quarantined]:
+        """Each record normalised and checked; one record's failure, of any kind, quarantines that record
+        (with its reason) and never the rest of the listing."""
         self.report.fetched += len(listing.records)
         self.report.not_modified += int(listing.not_modified)
         seen: set[str] = set()
         for record in listing.records:
-            record_id = None
+            given_id: Any = None
             try:
-                record_id = self.record_id(record)
+                given_id = self.record_id(record)
                 posting = self.normalise(unit, record, listing)
-            except (PostingError, KeyError, TypeError, ValueError, AttributeError) as exc:
+                if posting is None:
+                    continue  # not a posting (a deleted comment): nothing to keep
+                posting = check(posting)
+                posting.attributes.setdefault("raw_sha256", raw_hash(posting.raw))
+                if unit.scope is not None:
+                    posting.attributes.setdefault("board", unit.scope)
+            except Exception as exc:  # noqa: BLE001 - a hostile record must never stop its listing
+                record_id = _as_id(given_id)
                 if record_id:
-                    seen.add(record_id)
-                yield Quarantined(self.name, record_id, f"{type(exc).__name__}: {exc}", record)
+                    seen.add(record_id)  # a known posting that now fails is not closed for it
+                quarantined_id = None if given_id is None or given_id == "" else given_id
+                yield Quarantined(self.name, quarantined_id, f"{type(exc).__name__}: {exc}", record)
                 continue
-            if posting is None or posting.source_id in seen:
+            if posting.source_id in seen:
                 continue  # a listing that repeats a posting (pages shifted while paging): first copy wins
             seen.add(posting.source_id)
-            posting.attributes.setdefault("raw_sha256", raw_hash(posting.raw))
-            if unit.scope is not None:
-                posting.attributes.setdefault("board", unit.scope)
             if self.since and posting.posted_at and posting.posted_at < self.since:
                 continue
             yield posting
@@ -157,10 +175,22 @@ class LiveSource:
             self.report.complete[unit.scope] = seen
 
 
+def _as_id(value: Any) -> str | None:
+    """A record's id as the text a stored posting's id would be, or None when it cannot be one (a list, a
+    lone surrogate): such an id matches no stored posting, so it only names the quarantined record."""
+    if value is None or isinstance(value, bool) or not isinstance(value, str | int):
+        return None
+    try:
+        text = value if isinstance(value, str) else str(value)
+    except ValueError:  # an integer of more than 4,300 digits
+        return None
+    return text if text.strip() and len(text) <= MAX_ID and text.isprintable() else None
+
+
 def raw_hash(raw: Any) -> str:
     """SHA-256 of the raw payload (canonical JSON): tells a re-fetch of the same bytes from a new one."""
     canonical = json.dumps(raw, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return hashlib.sha256(canonical.encode("utf-8", "backslashreplace")).hexdigest()
 
 
 def _bind(download: Callable[[Fetcher, Unit], Any], unit: Unit) -> Callable[[Fetcher], Any]:
@@ -215,11 +245,18 @@ def require(record: dict[str, Any], *keys: str) -> None:
 
 
 def clean_locations(*values: Any) -> list[str]:
+    """The places among ``values`` (each a place or a list of places), stripped, each once.
+
+    Only text and numbers are places: an object or a nested list where a place belongs is the API's
+    structure, not a place (its text would read "{'city': ...}"), so it is left in the raw payload only.
+    """
     out: list[str] = []
     for value in values:
         items = value if isinstance(value, list) else [value]
         for item in items:
-            text = str(item).strip() if item not in (None, "") else ""
+            if isinstance(item, bool) or not isinstance(item, str | int | float):
+                continue
+            text = str(item).strip() if item != "" else ""
             if text and text not in out:
                 out.append(text)
     return out

@@ -1,37 +1,90 @@
 """Pipeline step: find skills in every stored posting that lacks an extraction for this extractor version.
 
 Batches commit one at a time, so a re-run after a crash resumes and a warm re-run does nothing.
+
+A posting can never stop the step: the extractor reads at most ``MAX_EXTRACT_CHARS`` of it (a store
+written by an older version may hold 1.1M characters, more than spaCy accepts), and a posting whose
+extraction still raises is recorded in the quarantine table (its source and id, the reason, the step and
+version) and marked extracted with no skills, so later runs neither fail on it nor read it again until
+its text or the extractor changes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from skillpulse.extractors.skills import SkillExtractor
+from skillpulse.flows.sources.posting import Quarantined
 from skillpulse.flows.store import Store, batched
 
 EXTRACT_BATCH = 500
+# What the extractor reads of one posting: far more than any real ad (the bundled snapshot's longest text
+# has 22,675 characters) and well below spaCy's 1,000,000-character limit.
+MAX_EXTRACT_CHARS = 200_000
 
 Progress = Callable[[int], None]
 
 
 def extraction_text(title: str | None, text: str | None) -> str:
-    """What the extractor reads: the title counts as part of the posting (guidelines)."""
-    return f"{title}\n{text or ''}" if title else (text or "")
+    """What the extractor reads: the title counts as part of the posting (guidelines); bounded."""
+    full = f"{title}\n{text or ''}" if title else (text or "")
+    return full[:MAX_EXTRACT_CHARS]
+
+
+def mentions_each(extractor: SkillExtractor, texts: list[str]) -> list[list[Any] | Exception]:
+    """Mentions per text, or the exception its extraction raised: the batch at once, and when it fails,
+    each text alone, so one text's failure is only its own. A batch failure that no text reproduces alone
+    is not a posting's (a crash, a resource running out): it is raised, and the batch is not written."""
+    try:
+        return [list(m) for m in extractor.extract_many(texts)]
+    except Exception as exc:  # noqa: BLE001 - find which text it was, below
+        batch_error = exc
+    out: list[list[Any] | Exception] = []
+    for text in texts:
+        try:
+            out.append(list(next(iter(extractor.extract_many([text])))))
+        except Exception as exc:  # noqa: BLE001 - recorded as this posting's failure
+            out.append(exc)
+    if not any(isinstance(item, Exception) for item in out):
+        raise batch_error
+    return out
+
+
+def record_failures(
+    store: Store, step: str, version: str, failures: Sequence[tuple[str, str, Exception]]
+) -> None:
+    """One quarantine row per posting a step could not process: ``(posting_key, content_hash, error)``.
+
+    The posting itself stays stored; the row names its source and id, the step, the version and the error,
+    and a failure already recorded (a re-run after a crash) is not recorded twice.
+    """
+    items = []
+    for key, content_hash, exc in failures:
+        source, _, source_id = key.partition(":")
+        reason = f"{step} ({version}): {type(exc).__name__}: {exc}"
+        payload = {"posting_key": key, "step": step, "version": version, "content_hash": content_hash}
+        items.append(Quarantined(source, source_id, reason, payload))
+    fresh = [q for q in items if (q.source_id, q.reason) not in store.quarantined_reasons(q.source)]
+    if fresh:
+        store.upsert_postings(fresh)
 
 
 def extract(store: Store, extractor: SkillExtractor, progress: Progress | None = None) -> dict[str, int]:
     """Find skills in every posting that lacks an extraction for this extractor version."""
     version = extractor.version
     keys = store.pending_extraction(version)
-    done = mentions_total = 0
+    done = mentions_total = failed = 0
     for chunk in batched(keys, EXTRACT_BATCH):
         rows = store.texts_for_extraction(chunk)
-        texts = (extraction_text(title, text) for _, _, title, text in rows)
-        skill_rows, status_rows = [], []
+        found = mentions_each(extractor, [extraction_text(title, text) for _, _, title, text in rows])
+        skill_rows, status_rows, failures = [], [], []
         now = datetime.now(UTC)
-        for (key, content_hash, _, _), mentions in zip(rows, extractor.extract_many(texts), strict=True):
+        for (key, content_hash, _, _), mentions in zip(rows, found, strict=True):
+            if isinstance(mentions, Exception):
+                failures.append((key, content_hash, mentions))
+                mentions = []
             by_skill: dict[str, list] = {}
             for m in mentions:
                 by_skill.setdefault(m.skill, []).append(m)
@@ -40,8 +93,10 @@ def extract(store: Store, extractor: SkillExtractor, progress: Progress | None =
                 skill_rows.append((key, version, skill_id, len(ms), first.start, first.end, first.text))
             status_rows.append((key, version, content_hash, len(by_skill), now))
             mentions_total += len(mentions)
+        record_failures(store, "extract", version, failures)  # before the status: a crash between retries
         store.write_extractions(version, chunk, skill_rows, status_rows)
         done += len(rows)
+        failed += len(failures)
         if progress:
             progress(len(rows))
-    return {"extracted": done, "mentions": mentions_total, "pending_before": len(keys)}
+    return {"extracted": done, "mentions": mentions_total, "pending_before": len(keys), "failed": failed}

@@ -1,5 +1,5 @@
-"""What every snapshot reader shares: reading gzipped JSONL and CSV, guarding each row, dropping exact
-repeats, and capping a file for trial runs.
+"""What every snapshot reader shares: reading gzipped JSONL and CSV, guarding and checking each row,
+dropping exact repeats, and capping a file for trial runs.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from skillpulse.flows.sources.posting import Posting, PostingError, Quarantined, parse_time
+from skillpulse.flows.sources.posting import Posting, PostingError, Quarantined, check, parse_time
 
 NAME = "snapshot"
 
@@ -22,10 +22,11 @@ MISSING = {"", "-1", "-1.0"}
 
 
 def _guarded(tag: str, source_id: str | None, payload: Any, build: Any) -> Posting | Quarantined:
-    """Build one posting; a row that cannot be read is quarantined with the reason, and reading goes on."""
+    """Build one posting and pass it through the same check as a live source's (``posting.check``); a row
+    that cannot be read, whatever the error, is quarantined with the reason, and reading goes on."""
     try:
-        return build()
-    except (KeyError, TypeError, ValueError) as exc:
+        return check(build())
+    except Exception as exc:  # noqa: BLE001 - one bad row must never stop the file
         return Quarantined(NAME, source_id or tag, f"{tag}: {type(exc).__name__}: {exc}", payload)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from skillpulse.extractors.stated_pay import StatedPay
 from skillpulse.flows.sources.posting import Posting, Quarantined
-from skillpulse.flows.sources.snapshot.common import MISSING, NAME
+from skillpulse.flows.sources.snapshot.common import MISSING, NAME, _guarded
 
 GLASSDOOR_FILES = {"kenjee": "glassdoor_jobs_kenjee.csv.gz", "uncleaned": "Uncleaned_DS_jobs.csv.gz"}
 _SALARY_ESTIMATE = re.compile(
@@ -40,6 +40,26 @@ def _glassdoor_company(value: str) -> str | None:
     return None if name in MISSING else name
 
 
+def _glassdoor_posting(row: dict[str, str], tag: str, index: str | None) -> Posting:
+    location = row.get("Location", "")
+    return Posting(
+        source="glassdoor",
+        source_id=f"{tag}-{index}",
+        title=row.get("Job Title") or None,
+        company=_glassdoor_company(row.get("Company Name", "")),
+        description=row.get("Job Description") or "",
+        description_is_html=False,
+        raw=row,
+        locations=[] if location in MISSING else [location],
+        pay=stated_pay(row["Salary Estimate"]) if row.get("Salary Estimate") not in MISSING else [],
+        attributes={
+            k.lower().replace(" ", "_"): row[k]
+            for k in ("Industry", "Sector", "Size", "Type of ownership")
+            if row.get(k) not in MISSING
+        },
+    )
+
+
 def glassdoor(root: Path, tag: str, filename: str) -> Iterator[Posting | Quarantined]:
     with gzip.open(root / "glassdoor" / filename, "rt", encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
@@ -48,20 +68,9 @@ def glassdoor(root: Path, tag: str, filename: str) -> Iterator[Posting | Quarant
             if not description.strip():
                 yield Quarantined(NAME, f"{tag}-{index}", "Glassdoor row without a description", row)
                 continue
-            location = row.get("Location", "")
-            yield Posting(
-                source="glassdoor",
-                source_id=f"{tag}-{index}",
-                title=row.get("Job Title") or None,
-                company=_glassdoor_company(row.get("Company Name", "")),
-                description=description,
-                description_is_html=False,
-                raw=row,
-                locations=[] if location in MISSING else [location],
-                pay=stated_pay(row["Salary Estimate"]) if row.get("Salary Estimate") not in MISSING else [],
-                attributes={
-                    k.lower().replace(" ", "_"): row[k]
-                    for k in ("Industry", "Sector", "Size", "Type of ownership")
-                    if row.get(k) not in MISSING
-                },
+            yield _guarded(
+                f"glassdoor/{tag}",
+                f"{tag}-{index}",
+                row,
+                lambda r=row, i=index: _glassdoor_posting(r, tag, i),
             )

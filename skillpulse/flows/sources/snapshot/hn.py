@@ -38,8 +38,8 @@ def _hn_posting(row: dict[str, Any], source_id: str, month: str | None) -> Posti
 
 def hn_union(root: Path) -> Iterator[Posting | Quarantined]:
     for row in jsonl_rows(root / "hn_union" / "hn_toplevel_union.jsonl.gz", "hn_union"):
-        if isinstance(row, Quarantined):
-            yield row
+        if isinstance(row, Quarantined) or not isinstance(row, dict):
+            yield _not_an_object("hn_union", row)
         elif not row.get("usable"):
             continue  # deleted, dead or empty comments: nothing to read
         else:
@@ -53,8 +53,8 @@ def hn_union(root: Path) -> Iterator[Posting | Quarantined]:
 
 def hn_noid(root: Path) -> Iterator[Posting | Quarantined]:
     for row in jsonl_rows(root / "hn_union" / "hn_noid_postings.jsonl.gz", "hn_noid"):
-        if isinstance(row, Quarantined):
-            yield row
+        if isinstance(row, Quarantined) or not isinstance(row, dict):
+            yield _not_an_object("hn_noid", row)
         elif row.get("usable", True) and row.get("text"):
             yield _guarded(
                 "hn_noid",
@@ -64,17 +64,30 @@ def hn_noid(root: Path) -> Iterator[Posting | Quarantined]:
             )
 
 
+def _not_an_object(tag: str, row: Any) -> Quarantined:
+    """A line the reader could not use as a row: kept as it was (already quarantined, or not an object)."""
+    return (
+        row
+        if isinstance(row, Quarantined)
+        else Quarantined(NAME, None, f"{tag}: a line that is not an object", row)
+    )
+
+
 def hn_2026(root: Path) -> Iterator[Posting | Quarantined]:
-    seen: set[int] = set()
+    seen: set[Any] = set()
     for path in sorted((root / "hn_2026").glob("raw_*.json.gz")):
         with gzip.open(path, "rt", encoding="utf-8") as fh:
             run = json.load(fh)
-        for job in run.get("jobs", []):
-            if job.get("id") in seen or not job.get("text"):
+        for job in run.get("jobs", []) if isinstance(run, dict) else []:
+            if not isinstance(job, dict):
+                yield _not_an_object(path.name, job)
+                continue
+            key = job.get("id") if isinstance(job.get("id"), int | str | None) else repr(job.get("id"))
+            if key in seen or not job.get("text"):
                 continue  # runs overlap: the same comment appears in two captures
-            seen.add(job["id"])
+            seen.add(key)
             posting = _guarded(
-                path.name, str(job["id"]), job, lambda j=job: _hn_posting(j, str(j["id"]), None)
+                path.name, str(job.get("id")), job, lambda j=job: _hn_posting(j, str(j["id"]), None)
             )
             if isinstance(posting, Posting) and job.get("source") == "direct":
                 # YC job stories: text scraped from the linked page, plain text.
@@ -92,25 +105,34 @@ def hn_structured(root: Path) -> Iterator[Posting | Quarantined]:
             except (KeyError, ValueError):
                 yield Quarantined(NAME, row.get("post_link_id"), "unreadable post_date", row)
                 continue
-            places = [p for p in (row.get("city"), row.get("country")) if p]
-            yield Posting(
-                source="hn_structured",
-                source_id=row["post_link_id"],
-                title=row.get("job_title") or None,
-                company=row.get("company") or None,
-                description=None,
-                description_is_html=False,
-                raw=row,
-                url=f"https://news.ycombinator.com/item?id={row['post_link_id']}",
-                locations=[", ".join(places)] if places else [],
-                remote={"yes": True, "no": False}.get(row.get("remote", "")),
-                posted_at=posted,
-                # ``salary`` is free text an LLM copied from the comment: the text parser reads it.
-                pay=[StatedPay.free_text(row["salary"])] if row.get("salary") else [],
-                text_kind="structured",
-                attributes={
-                    "languages_frameworks": row.get("languages_frameworks") or None,
-                    # The comment these fields were extracted from: the same job (dedupe, industry).
-                    "same_job_as": f"hn:{row['post_link_id']}",
-                },
+            yield _guarded(
+                "hn_structured",
+                row.get("post_link_id"),
+                row,
+                lambda r=row, p=posted: _structured_posting(r, p),
             )
+
+
+def _structured_posting(row: dict[str, str], posted: datetime) -> Posting:
+    places = [p for p in (row.get("city"), row.get("country")) if p]
+    return Posting(
+        source="hn_structured",
+        source_id=row["post_link_id"],
+        title=row.get("job_title") or None,
+        company=row.get("company") or None,
+        description=None,
+        description_is_html=False,
+        raw=row,
+        url=f"https://news.ycombinator.com/item?id={row['post_link_id']}",
+        locations=[", ".join(places)] if places else [],
+        remote={"yes": True, "no": False}.get(row.get("remote", "")),
+        posted_at=posted,
+        # ``salary`` is free text an LLM copied from the comment: the text parser reads it.
+        pay=[StatedPay.free_text(row["salary"])] if row.get("salary") else [],
+        text_kind="structured",
+        attributes={
+            "languages_frameworks": row.get("languages_frameworks") or None,
+            # The comment these fields were extracted from: the same job (dedupe, industry).
+            "same_job_as": f"hn:{row['post_link_id']}",
+        },
+    )
