@@ -17,6 +17,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from skillpulse.errors import UserError
@@ -105,16 +106,25 @@ def run(
             os.environ.get("SKILLPULSE_SOURCES"),
             "Fix the sources file, then re-run (or use --offline for the bundled snapshot only).",
         )
-    configure_prefect_env()
-    from skillpulse.flows.pipeline import pipeline
+    from skillpulse.flows.io_files import check_output_dir
+    from skillpulse.flows.store import Store
 
     db_path = db or default_db_path()
     started = time.perf_counter()
     out = out or default_reports_dir()
-    console.print(f"skillpulse: store [bold]{db_path}[/bold], reports under [bold]{out}[/bold]")
-    summary = pipeline(
-        db_path=str(db_path), out_dir=str(out), offline=offline, limit=limit, taxonomy_path=str(taxonomy)
-    )
+    where = f"store [bold]{escape(str(db_path))}[/bold], reports under [bold]{escape(str(out))}[/bold]"
+    console.print(f"skillpulse: {where}", soft_wrap=True)
+    check_output_dir(out)  # a file named like the reports folder is refused now, not after the pipeline
+    # The store is held open for the whole pipeline, so a second run or collect is refused ("locked by
+    # another skillpulse run (pid N)") instead of slipping in between this run's tasks; a store that cannot
+    # be opened (locked, read-only, full, not a store) is refused before Prefect starts.
+    with Store(db_path):
+        configure_prefect_env()
+        from skillpulse.flows.pipeline import pipeline
+
+        summary = pipeline(
+            db_path=str(db_path), out_dir=str(out), offline=offline, limit=limit, taxonomy_path=str(taxonomy)
+        )
     _print_summary(summary, time.perf_counter() - started)
 
 
@@ -193,12 +203,20 @@ def main() -> None:
         stream=sys.stderr,
     )
     try:
-        app()  # usage errors: click's own message and exit 2
+        try:
+            app()  # usage errors: click's own message and exit 2
+        except Exception as exc:  # DuckDB failing under a command (a disk that fills up mid-write)
+            from skillpulse.flows.store_errors import duckdb_failure
+
+            mapped = duckdb_failure(exc)
+            if mapped is None:
+                raise
+            raise mapped from exc
     except UserError as exc:  # raised by any command: one line per problem, what to do, non-zero exit
-        for problem in exc.problems:
-            console.print(problem, markup=False, highlight=False)
+        for problem in exc.problems:  # soft_wrap: one line each, however narrow the terminal (or none)
+            console.print(problem, markup=False, highlight=False, soft_wrap=True)
         if exc.hint:
-            console.print(exc.hint, markup=False, highlight=False)
+            console.print(exc.hint, markup=False, highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)
 
 

@@ -11,7 +11,7 @@ import itertools
 import json
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +22,7 @@ import pandas as pd
 
 from skillpulse.extractors.html import to_text
 from skillpulse.flows.sources.posting import Posting, Quarantined
+from skillpulse.flows.store_errors import opening_error, store_error
 
 T = TypeVar("T")
 
@@ -211,11 +212,25 @@ class Store:
     """One DuckDB file. Open it, use it, close it (also a context manager)."""
 
     def __init__(self, path: Path | str) -> None:
+        """Open (or create) the store; a store that cannot be used is one ``StoreError`` line.
+
+        DuckDB's file lock is the lock between runs: while this connection is open, another process
+        that opens the file is refused with "locked by another skillpulse run (pid N)". The same
+        process may open it again (``run`` holds it while its tasks open their own connections).
+        """
         self.path = Path(path)
-        if str(path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.con = duckdb.connect(str(path))
-        self.con.execute(SCHEMA)
+        try:
+            if str(path) != ":memory:":
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.con = duckdb.connect(str(path))
+        except (duckdb.Error, OSError) as exc:
+            raise opening_error(exc, self.path) from exc
+        try:
+            self.con.execute(SCHEMA)
+        except duckdb.Error as exc:  # e.g. a disk too full for the tables of a new store
+            with suppress(duckdb.Error):
+                self.con.close()
+            raise opening_error(exc, self.path) from exc
 
     def __enter__(self) -> Store:
         return self
@@ -224,7 +239,14 @@ class Store:
         self.close()
 
     def close(self) -> None:
-        self.con.close()
+        """Close; DuckDB writes its last checkpoint here, so a full disk can still fail (one line)."""
+        try:
+            self.con.close()
+        except duckdb.Error as exc:
+            mapped = store_error(exc, self.path)
+            if mapped is None:
+                raise
+            raise mapped from exc
 
     # -- runs ---------------------------------------------------------------------------------------
     def start_run(self, run_id: str) -> None:

@@ -13,6 +13,8 @@ from typing import Annotated, Any
 
 import typer
 
+from skillpulse.errors import InputFileError
+from skillpulse.flows.io_files import check_input, count_records, numbered_lines, reports_refusals
 from skillpulse.flows.settings import TAXONOMY_PATH
 
 # The labelled sets live in a checkout's benchmarks/gold (not in the installed package).
@@ -30,6 +32,7 @@ def register(app: typer.Typer) -> None:
     app.command("eval")(evaluate)
 
 
+@reports_refusals
 def evaluate(
     gold: Annotated[
         Path,
@@ -65,8 +68,8 @@ def evaluate(
     import json
 
     from rich.console import Console
+    from rich.markup import escape
 
-    from skillpulse.extractors.evaluate import load_gold
     from skillpulse.extractors.skills import SkillExtractor
     from skillpulse.extractors.taxonomy import TaxonomyError
 
@@ -74,31 +77,34 @@ def evaluate(
     parts = list(dict.fromkeys(part or PARTS))
     unknown = [p for p in parts if p not in PARTS + EXTRA_PARTS]
     if unknown:
-        console.print(f"[red]Unknown --part {', '.join(unknown)}[/red]: use {', '.join(PARTS + EXTRA_PARTS)}")
+        console.print(
+            f"[red]Unknown --part {escape(', '.join(unknown))}[/red]: use {', '.join(PARTS + EXTRA_PARTS)}"
+        )
         raise typer.Exit(2)
     missing = [f for f in (CLAIM_LABELS, ROLE_LABELS, ROLE_SAMPLE) if not f.is_file()]
     if missing and set(parts) & {"claims", "roles"}:
         console.print(
-            f"[red]No development labels at {missing[0]}[/red]: they live in a checkout's benchmarks/gold/; "
-            "run skillpulse eval from the repository (an installed wheel does not carry them)."
+            f"[red]No development labels at {escape(str(missing[0]))}[/red]: they live in a checkout's "
+            "benchmarks/gold/; run skillpulse eval from the repository (an installed wheel does not carry "
+            "them)."
         )
         raise typer.Exit(2)
     if parts == ["audit"]:
         _print_audit(console, as_json)
         return
     postings = None
-    if gold.exists():
-        postings = load_gold(str(gold))
+    if gold.exists() or gold.is_symlink():
+        postings = read_gold(gold)
     elif gold != DEFAULT_GOLD or parts != ["roles"]:
-        console.print(
-            f"[yellow]No gold file at {gold}[/yellow]: parts 1 and 2 and the HN role postings need it "
-            "(--gold PATH); scoring what is left."
+        Console(stderr=True, soft_wrap=True).print(  # stderr: --json output on stdout stays parseable
+            f"[yellow]No gold file at {escape(str(gold))}[/yellow]: parts 1 and 2 and the HN role postings "
+            "need it (--gold PATH); scoring what is left."
         )
     out: dict[str, Any] = {}
     try:
         extractor = SkillExtractor(taxonomy) if {"skills", "claims"} & set(parts) and postings else None
     except TaxonomyError as exc:
-        console.print(f"[red]The skills taxonomy cannot be used:[/red] {exc}")
+        console.print(f"[red]The skills taxonomy cannot be used:[/red] {escape(str(exc))}")
         raise typer.Exit(2) from exc
     if extractor is not None and postings is not None:
         # parts 1 and 2 label the same postings: extract them once
@@ -125,6 +131,49 @@ def evaluate(
         return
     for name, (report, extra) in out.items():
         _print(console, name, report, extra, errors)
+
+
+GOLD_HINT = 'Each line of the gold file is {"id", "text", "skills": [ids], "notes"?}; fix that line.'
+
+
+def _gold_problem(row: Any) -> str | None:
+    if not isinstance(row, dict):
+        return "not a JSON object"
+    if "id" not in row:
+        return 'no "id"'
+    if not isinstance(row.get("text"), str):
+        return 'no "text" string'
+    skills = row.get("skills")
+    if not isinstance(skills, list) or not all(isinstance(s, str) for s in skills):
+        return 'no "skills" list (of skill ids)'
+    if not isinstance(row.get("notes", ""), str):
+        return '"notes" is not a string'
+    return None
+
+
+def read_gold(path: Path) -> list:
+    """The part-1 gold file, every line checked: a bad one is refused as file:line, because scores over a
+    silently shortened gold set would mislead. Encodings as for every input (:mod:`flows.io_files`)."""
+    import json
+
+    from skillpulse.extractors.evaluate import GoldPosting
+
+    source = check_input(path, what="--gold")
+    count_records(source)
+    out = []
+    for number, line in numbered_lines(source):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputFileError(
+                f"{path}:{number}: not valid JSON ({exc.msg} at column {exc.colno})", hint=GOLD_HINT
+            ) from exc
+        if problem := _gold_problem(row):
+            raise InputFileError(f"{path}:{number}: {problem}", hint=GOLD_HINT)
+        out.append(GoldPosting(str(row["id"]), row["text"], frozenset(row["skills"]), row.get("notes", "")))
+    return out
 
 
 def _predict(extractor: Any, postings: list) -> tuple[list, dict]:

@@ -21,6 +21,7 @@ from skillpulse.flows.sources.config import CollectConfig
 from skillpulse.flows.sources.live import LiveSource, describe, error_kind
 from skillpulse.flows.sources.posting import Posting, Quarantined
 from skillpulse.flows.store import Store, UpsertCounts
+from skillpulse.flows.store_errors import duckdb_failure
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +80,9 @@ def collect_source(
         for scope, seen in source.report.complete.items():
             result.closed += store.close_missing(source.name, scope, seen)
     except Exception as exc:  # noqa: BLE001 - one source's failure must not stop the others
+        store_failure = duckdb_failure(exc)
+        if store_failure is not None:  # a full disk or a lost store is every source's problem: stop
+            raise store_failure from exc
         result.error = describe(exc)
         result.failure_kinds.append(error_kind(exc))
         log.info("source %s failed: %s", source.name, result.error)  # the caller reports it to the user
