@@ -54,3 +54,32 @@ def test_a_user_error_from_any_command_is_one_line_per_problem_and_a_non_zero_ex
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "Traceback" not in done.stdout + done.stderr
     assert done.stdout.splitlines() == ["f.yaml:3: x: [red]not markup[/red]", "f.yaml:9: y", "Fix it."]
+
+
+def test_the_run_summary_says_where_the_time_went_and_prints_errors_literally():
+    from skillpulse.flows import cli
+
+    summary = {
+        "collected": [
+            {"source": "snapshot", "new": 3, "changed": 0, "unchanged": 0, "quarantined": 0, "error": None},
+            {
+                "source": "greenhouse",
+                "new": 0,
+                "changed": 0,
+                "unchanged": 0,
+                "quarantined": 0,
+                "error": "[/] x",
+            },
+        ],
+        "extracted": {"extracted": 3, "mentions": 9},
+        "postings_read": 3,
+        "report": "r.html",
+        "seconds": {"collect": 2.0, "extract": 5.0, "enrich": 4.0, "report": 1.0},
+    }
+    with cli.console.capture() as captured:
+        cli._print_summary(summary, 30.0)
+    out = captured.get()
+    assert (
+        "Time per stage: Prefect start-up 18 s · collect 2 s · extract 5 s · enrich 4 s · report 1 s" in out
+    )
+    assert "skipped: [/] x" in out  # a server's words are not Rich markup

@@ -19,6 +19,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from skillpulse.errors import UserError
 from skillpulse.flows import commands
@@ -139,7 +140,7 @@ def _print_summary(summary: dict, seconds: float) -> None:
             str(c["changed"]),
             str(c["unchanged"]),
             str(c["quarantined"]),
-            f"[red]skipped: {c['error']}[/red]" if c.get("error") else "ok",
+            Text(f"skipped: {c['error']}", style="red") if c.get("error") else "ok",
         )
     console.print(table)
     ex = summary["extracted"]
@@ -147,6 +148,11 @@ def _print_summary(summary: dict, seconds: float) -> None:
         f"Postings read: [bold]{summary['postings_read']}[/bold] · newly extracted: "
         f"[bold]{ex['extracted']}[/bold] ({ex['mentions']} skill mentions) · took {seconds:.0f} s"
     )
+    stages = summary.get("seconds") or {}
+    if stages:  # where the time went; the rest is Prefect starting its temporary server and the flow
+        startup = max(0.0, seconds - sum(stages.values()))
+        parts = [f"{name} {value:.0f} s" for name, value in {"Prefect start-up": startup, **stages}.items()]
+        console.print("Time per stage: " + " · ".join(parts), markup=False, highlight=False, soft_wrap=True)
     console.print(f"Report: [bold green]{summary['report']}[/bold green]")
 
 
