@@ -13,8 +13,6 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 INDUSTRIES = (
     "software_internet",
     "ai_ml",
@@ -337,13 +335,21 @@ MIN_RULE_SCORE = 3
 
 @lru_cache(maxsize=2)
 def company_map(path: Path = COMPANY_MAP_PATH) -> dict[str, str]:
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    out = {}
-    for name, industry in (data.get("companies") or {}).items():
-        if industry not in INDUSTRIES:
-            raise ValueError(f"{path}: {name!r} maps to unknown industry {industry!r}")
-        out[normalise_company(str(name))] = industry
-    return out
+    """Company -> industry from ``company_industry.yaml``, read through the safe loader: a broken file is
+    a ``ConfigFileError`` (also a ``ValueError``) naming its file and line."""
+    from skillpulse.config_files import load_yaml, refuse, schema_problems
+
+    hint = "Fix the company map at the lines above (values are industries from extractors/industry.py)."
+    doc = load_yaml(Path(path), hint, empty="list companies under 'companies:'")
+    schema = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {"companies": {"type": "object", "additionalProperties": {"enum": list(INDUSTRIES)}}},
+    }
+    problems = schema_problems(doc, schema)
+    if problems:
+        refuse(problems, hint)
+    return {normalise_company(name): industry for name, industry in (doc.data.get("companies") or {}).items()}
 
 
 def normalise_company(name: str | None) -> str:
@@ -362,14 +368,14 @@ def from_source(attributes: dict | None) -> str | None:
     Glassdoor is tried first so its rows map exactly as before; LinkedIn names only answer when the
     industry is not a Glassdoor one.
     """
-    attrs = attributes or {}
-    if attrs.get("industry") in GLASSDOOR_INDUSTRY:
-        return GLASSDOOR_INDUSTRY[attrs["industry"]]
-    if attrs.get("sector") in GLASSDOOR_SECTOR:
-        return GLASSDOOR_SECTOR[attrs["sector"]]
-    if isinstance(attrs.get("industry"), str):
-        return from_linkedin(attrs["industry"])
-    return None
+    attrs = attributes if isinstance(attributes, dict) else {}
+    industry, sector = attrs.get("industry"), attrs.get("sector")
+    industry = industry if isinstance(industry, str) else None  # a list or an object names no industry
+    if industry in GLASSDOOR_INDUSTRY:
+        return GLASSDOOR_INDUSTRY[industry]
+    if isinstance(sector, str) and sector in GLASSDOOR_SECTOR:
+        return GLASSDOOR_SECTOR[sector]
+    return from_linkedin(industry) if industry else None
 
 
 def from_text(text: str | None, limit: int = 1200) -> str | None:

@@ -9,11 +9,23 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-import yaml
+from skillpulse.config_files import (
+    ConfigFileValueError,
+    Document,
+    Problem,
+    UserRegex,
+    as_dict,
+    load_schema,
+    read_yaml,
+    refuse,
+    regex_problems,
+    schema_problems,
+)
 
 ROLE_FAMILIES = (
     "ml_engineer",
@@ -28,10 +40,13 @@ ROLE_FAMILIES = (
     "other",
 )
 ROLES_PATH = Path(__file__).resolve().parent.parent / "roles.yaml"
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "roles.schema.json"
+HINT = "Fix the rules named above in the roles file, then re-run."
+_MACRO = re.compile(r"\{(\w+)\}")
 
 
-class RolesError(ValueError):
-    """roles.yaml cannot be used; the message names the rule."""
+class RolesError(ConfigFileValueError):
+    """roles.yaml cannot be used; one ``file:line: rule N (family): what to write`` per problem."""
 
 
 @dataclass(frozen=True)
@@ -77,38 +92,87 @@ class RoleRules:
 
 
 def _expand(pattern: str, macros: dict[str, str]) -> str:
-    return re.sub(r"\{(\w+)\}", lambda m: macros.get(m.group(1), m.group(0)), pattern)
+    return _MACRO.sub(lambda m: macros.get(m.group(1), m.group(0)), pattern)
+
+
+def _schema() -> dict:
+    """The shipped schema, its family list taken from :data:`ROLE_FAMILIES` so the two cannot drift."""
+    schema = load_schema(SCHEMA_PATH)
+    schema["$defs"]["family"] = {"enum": list(ROLE_FAMILIES)}
+    return schema
+
+
+def _rule_entry(data: Any) -> Any:
+    """Names the rule a path falls in: ``rule 3 (ml_engineer)``."""
+
+    def entry(path: tuple) -> tuple[str, str, int] | None:
+        if len(path) >= 2 and path[0] == "rules" and isinstance(path[1], int):
+            rules = as_dict(data).get("rules")
+            item = rules[path[1]] if isinstance(rules, list) and path[1] < len(rules) else None
+            family = item.get("family") if isinstance(item, dict) else None
+            return "rule", f"{path[1] + 1}" + (f" ({family})" if isinstance(family, str) else ""), 2
+        return None
+
+    return entry
+
+
+def _pattern_problems(doc: Document, macros: dict[str, str]) -> list[Problem]:
+    """Each pattern, macros expanded: a name that is no macro, a regex that does not compile or that can
+    backtrack catastrophically (:func:`skillpulse.config_files.regex_problem`)."""
+    entry = _rule_entry(doc.data)
+    problems: list[Problem] = []
+    trials: list[tuple[Problem, str, str]] = []
+    for n, rule in enumerate(doc.data["rules"]):
+        for j, pattern in enumerate(rule["patterns"]):
+            path = ("rules", n, "patterns", j)
+            label, name, _depth = entry(path)
+            at = Problem(str(doc.path), doc.line(path), name, "", label)
+            unknown = [m for m in _MACRO.findall(pattern) if m not in macros and not m.isdigit()]
+            expanded = _expand(pattern, macros)
+            if unknown:
+                why = f"names {{{unknown[0]}}}, which is not a macro: define it under 'macros:'"
+            else:
+                try:
+                    re.compile(expanded, re.IGNORECASE)
+                    trials.append((at, pattern, expanded))
+                    continue
+                except re.error as exc:
+                    why = f"does not compile ({exc}): fix the regex"
+            problems.append(replace(at, message=f"bad pattern {pattern!r}: {why}"))
+    found = regex_problems([UserRegex(expanded, re.IGNORECASE) for _, _, expanded in trials])
+    for (at, pattern, expanded), why in zip(trials, found, strict=True):
+        if why:
+            shown = f"pattern {pattern!r}" + (f" (as {expanded!r})" if expanded != pattern else "")
+            problems.append(replace(at, message=f"{shown} {why}"))
+    return problems
 
 
 def load_roles(path: Path = ROLES_PATH) -> RoleRules:
-    """Read and compile roles.yaml; a bad family or regex raises RolesError naming the rule."""
-    raw_bytes = Path(path).read_bytes()
-    data = yaml.safe_load(raw_bytes) or {}
-    macros = {k: str(v) for k, v in (data.get("macros") or {}).items()}
+    """Read and compile roles.yaml through the safe loader; every problem (a broken or unknown key, an
+    unknown family, a bad or catastrophic regex) raises :class:`RolesError` with its file and line."""
+    doc, problems = read_yaml(Path(path), empty="list rules under 'rules:' (see the shipped roles.yaml)")
+    if doc is None:
+        refuse(problems, HINT, RolesError)
+    problems = schema_problems(doc, _schema(), _rule_entry(doc.data))
+    if problems:
+        refuse(problems, HINT, RolesError)
+    macros = dict(doc.data.get("macros") or {})
+    problems = _pattern_problems(doc, macros)
+    if problems:
+        refuse(problems, HINT, RolesError)
     rules = []
-    for n, entry in enumerate(data.get("rules") or [], 1):
-        family = entry.get("family")
-        also = tuple(entry.get("also") or ())
-        for name in (family, *also):
-            if name not in ROLE_FAMILIES:
-                raise RolesError(f"rule {n}: unknown family {name!r}; use one of {', '.join(ROLE_FAMILIES)}")
-        compiled = []
-        for pattern in entry.get("patterns") or []:
-            try:
-                compiled.append(re.compile(_expand(pattern, macros), re.IGNORECASE))
-            except re.error as exc:
-                raise RolesError(f"rule {n} ({family}): bad pattern {pattern!r}: {exc}") from exc
+    for entry in doc.data["rules"]:
         rules.append(
             RoleRule(
-                family=family,
-                patterns=tuple(compiled),
-                match=tuple(str(x) for x in entry.get("match") or ()),
-                no_match=tuple(str(x) for x in entry.get("no_match") or ()),
+                family=entry["family"],
+                patterns=tuple(re.compile(_expand(p, macros), re.IGNORECASE) for p in entry["patterns"]),
+                match=tuple(entry.get("match") or ()),
+                no_match=tuple(entry.get("no_match") or ()),
                 fallback=bool(entry.get("fallback", False)),
-                also=also,
+                also=tuple(entry.get("also") or ()),
             )
         )
-    return RoleRules(tuple(rules), hashlib.sha256(raw_bytes).hexdigest()[:12])
+    return RoleRules(tuple(rules), hashlib.sha256(doc.raw).hexdigest()[:12])
 
 
 @lru_cache(maxsize=4)

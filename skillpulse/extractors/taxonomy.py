@@ -2,13 +2,15 @@
 
 The taxonomy is the user's interface, so every problem is reported at once (``check_taxonomy``) with the
 line of the offending entry, and ``load_taxonomy`` refuses a file with any problem before a run starts
-instead of crashing halfway through it.
+instead of crashing halfway through it. The file is read by :mod:`skillpulse.config_files` (bounded size,
+no Python tags, no YAML bombs, JSON Schema mapped to lines); the checks here run on whatever shape the file
+has, so a value of the wrong type (``parents: 5``) is one more problem, never a ``TypeError``. Every regex
+is compiled and tried against backtracking over the longest text it is applied to.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -16,32 +18,47 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import yaml
+from skillpulse.config_files import (
+    FULL_TEXT,
+    ConfigFileValueError,
+    Document,
+    Problem,
+    UserRegex,
+    as_dict,
+    as_list,
+    load_schema,
+    read_yaml,
+    regex_problems,
+    schema_problems,
+)
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "skills_taxonomy.schema.json"
 ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+HINT = "Fix the entries named above (`skillpulse taxonomy check FILE` lists every problem), then re-run."
+# How much text a rule sees (skill_matcher.WINDOW): a context rule 80 characters beside a mention, an
+# exclusion the mention with 80 on each side; patterns and document rules see the whole posting.
+_CONTEXT_TEXT = 80
+_EXCLUDE_TEXT = 2 * 80 + 40
+
+__all__ = ["Problem", "TaxonomyError", "check_taxonomy", "load_taxonomy"]
 
 
-class TaxonomyError(ValueError):
-    """A problem in the taxonomy file, worded for its author: ``file:line: entry 'id': what is wrong``."""
+class TaxonomyError(ConfigFileValueError):
+    """A taxonomy that cannot be used: one ``file:line: entry 'id': what is wrong`` per problem.
 
-    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
-        super().__init__(message)
-        self.problems = problems or []
+    ``problems`` are the lines (what the CLI prints), ``located`` the :class:`Problem` objects; ``str()``
+    lists the first 20 under a header naming the file, as before.
+    """
 
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong in a taxonomy file, located for its author."""
-
-    file: str
-    line: int
-    entry: str | None
-    message: str
+    def __init__(self, problems: list[Problem], hint: str = HINT) -> None:
+        ordered = sorted(set(problems), key=lambda p: (p.line, p.message))
+        super().__init__([str(p) for p in ordered], hint, ordered)
 
     def __str__(self) -> str:
-        where = f"entry '{self.entry}': " if self.entry else ""
-        return f"{self.file}:{self.line}: {where}{self.message}"
+        path = self.located[0].file if self.located else "taxonomy"
+        shown = "\n".join(f"  {p}" for p in self.problems[:20])
+        more = f"\n  … and {len(self.problems) - 20} more" if len(self.problems) > 20 else ""
+        return f"{path}: {len(self.problems)} problem(s):\n{shown}{more}"
 
 
 @dataclass(frozen=True)
@@ -131,45 +148,7 @@ class Taxonomy:
         return {a for s in skill_ids for a in self.ancestors(s)}
 
 
-# --------------------------------------------------------------------------- reading with line numbers
-
-
-def _lines(node: yaml.Node, path: tuple = (), out: dict | None = None) -> dict[tuple, int]:
-    """Map each value's path (keys and list indexes) to its 1-based line in the file."""
-    out = {} if out is None else out
-    out[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            k = key.value if isinstance(key, yaml.ScalarNode) else str(key)
-            out[(*path, ("key", k))] = key.start_mark.line + 1
-            _lines(value, (*path, k), out)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _lines(item, (*path, i), out)
-    return out
-
-
-def _read(path: Path, raw: bytes) -> tuple[Any, dict[tuple, int], list[Problem]]:
-    try:
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(raw)
-        try:
-            node = loader.get_single_node()
-            data = loader.construct_document(node) if node is not None else None
-        finally:
-            loader.dispose()
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 1
-        problem = getattr(exc, "problem", None) or str(exc)
-        return None, {}, [Problem(str(path), line, None, f"not valid YAML: {problem}")]
-    return data, (_lines(node) if node is not None else {}), []
-
-
 # --------------------------------------------------------------------------- checks
-
-
-def _schema() -> dict:
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
 def _line_for(lines: dict[tuple, int], path: tuple) -> int:
@@ -178,42 +157,21 @@ def _line_for(lines: dict[tuple, int], path: tuple) -> int:
     return lines.get(path, 1)
 
 
-def _entry_name(data: Any, path: tuple) -> str | None:
-    if len(path) >= 2 and path[0] in ("skills", "groups") and isinstance(path[1], int):
-        try:
-            item = data[path[0]][path[1]]
-        except (KeyError, IndexError, TypeError):
-            return f"#{path[1] + 1}"
-        return str(item.get("id", f"#{path[1] + 1}")) if isinstance(item, dict) else f"#{path[1] + 1}"
-    return None
+def _entry_of(data: Any) -> Any:
+    """The skill or group a schema error's path falls in, as ``("entry", id, 2)``."""
+
+    def entry(path: tuple) -> tuple[str, str, int] | None:
+        if len(path) >= 2 and path[0] in ("skills", "groups") and isinstance(path[1], int):
+            item = as_list(as_dict(data).get(path[0]))[path[1] : path[1] + 1]
+            sid = item[0].get("id") if item and isinstance(item[0], dict) else None
+            return "entry", str(sid) if isinstance(sid, str) else f"#{path[1] + 1}", 2
+        return None
+
+    return entry
 
 
-def _schema_problems(path: Path, data: Any, lines: dict[tuple, int]) -> list[Problem]:
-    import jsonschema
-
-    validator = jsonschema.Draft202012Validator(_schema())
-    problems = []
-    for err in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
-        p = tuple(err.absolute_path)
-        msg = err.message
-        if err.validator == "additionalProperties":
-            extra = re.findall(r"'([^']+)' was unexpected", msg)
-            for key in extra or [None]:
-                kp = (*p, ("key", key)) if key else p
-                allowed = sorted(err.schema.get("properties", {}))
-                problems.append(
-                    Problem(
-                        str(path),
-                        _line_for(lines, kp),
-                        _entry_name(data, p),
-                        f"unknown key '{key}' (allowed: {', '.join(allowed)})",
-                    )
-                )
-            continue
-        field_name = ".".join(str(x) for x in p[2:]) if len(p) > 2 else ""
-        where = f"'{field_name}': " if field_name else ""
-        problems.append(Problem(str(path), _line_for(lines, p), _entry_name(data, p), f"{where}{msg}"))
-    return problems
+def _schema_problems(doc: Document) -> list[Problem]:
+    return schema_problems(doc, load_schema(SCHEMA_PATH), _entry_of(doc.data))
 
 
 def _compile(pattern: str) -> tuple[re.Pattern | None, str | None]:
@@ -226,22 +184,42 @@ def _compile(pattern: str) -> tuple[re.Pattern | None, str | None]:
 def _semantic_problems(path: Path, data: dict, lines: dict[tuple, int]) -> list[Problem]:
     """What a schema cannot say: duplicates, clashing aliases, dead rules, broken regexes."""
     f = str(path)
-    groups = [g for g in data.get("groups") or [] if isinstance(g, dict)]
+    groups = [g for g in as_list(data.get("groups")) if isinstance(g, dict)]
     problems = _duplicate_id_problems(f, data, lines)
     known = {sid for sid, _line in _defined_ids(data, lines)}
     group_ids = {g["id"] for g in groups if isinstance(g.get("id"), str)}
     claimed: dict[str, tuple[str, int]] = {}
-    for i, entry in enumerate(data.get("skills") or []):
+    regexes: list[tuple[Problem, UserRegex]] = []
+    for i, entry in enumerate(as_list(data.get("skills"))):
         if isinstance(entry, dict) and isinstance(entry.get("id"), str):
-            problems += _skill_problems(_skill_entry(f, lines, i, entry), claimed, known, group_ids)
+            e = _skill_entry(f, lines, i, entry)
+            problems += _skill_problems(e, claimed, known, group_ids)
+            regexes += [(e.problem(line, ""), UserRegex(p, 0, size)) for p, line, size in _entry_regexes(e)]
     problems += _top_level_exclude_problems(f, data, lines)
+    regexes += [
+        (Problem(f, _line_for(lines, ("exclude", j)), None, f"exclude #{j + 1}: "), UserRegex(p))
+        for j, p in enumerate(as_list(data.get("exclude")))
+        if isinstance(p, str) and _compile(p)[1] is None
+    ]
+    problems += _backtracking_problems(regexes)
     problems += _group_parent_problems(f, groups, lines, known)
     return problems
 
 
+def _backtracking_problems(regexes: list[tuple[Problem, UserRegex]]) -> list[Problem]:
+    """Regexes that compile but can backtrack catastrophically, tried side by side (see config_files)."""
+    usable = [(at, r) for at, r in regexes if isinstance(r.pattern, str) and _compile(r.pattern)[1] is None]
+    found = regex_problems([r for _, r in usable])
+    return [
+        Problem(at.file, at.line, at.entry, f"{at.message}regex {r.pattern!r} {why}")
+        for (at, r), why in zip(usable, found, strict=True)
+        if why
+    ]
+
+
 def _defined_ids(data: dict, lines: dict[tuple, int]) -> Iterator[tuple[str, int]]:
     """Each skill's, then each group's id with its line, in file order: the ids other entries may name."""
-    for kind, items in (("skills", data.get("skills") or []), ("groups", data.get("groups") or [])):
+    for kind, items in (("skills", as_list(data.get("skills"))), ("groups", as_list(data.get("groups")))):
         for i, entry in enumerate(items):
             if isinstance(entry, dict) and isinstance(entry.get("id"), str):
                 yield entry["id"], _line_for(lines, (kind, i, "id"))
@@ -294,16 +272,15 @@ class _SkillEntry:
 
 def _skill_entry(f: str, lines: dict[tuple, int], i: int, entry: dict) -> _SkillEntry:
     """Skill ``i`` with its string forms gathered once (a non-string form is the schema's to report)."""
-    aliases = [a for a in entry.get("aliases") or [] if isinstance(a, str)]
-    exact = [a for a in entry.get("case_sensitive") or [] if isinstance(a, str)]
-    trans = entry.get("translations") or {}
+    aliases = [a for a in as_list(entry.get("aliases")) if isinstance(a, str)]
+    exact = [a for a in as_list(entry.get("case_sensitive")) if isinstance(a, str)]
     trans_forms = [
         (lang, j, a)
-        for lang, forms in (trans.items() if isinstance(trans, dict) else [])
-        for j, a in enumerate(forms or [])
+        for lang, forms in as_dict(entry.get("translations")).items()
+        for j, a in enumerate(as_list(forms))
         if isinstance(a, str)
     ]
-    ambiguous = {a for a in entry.get("ambiguous") or [] if isinstance(a, str)}
+    ambiguous = {a for a in as_list(entry.get("ambiguous")) if isinstance(a, str)}
     return _SkillEntry(f, i, entry["id"], entry, lines, aliases, exact, trans_forms, ambiguous)
 
 
@@ -374,33 +351,31 @@ def _ambiguous_problems(e: _SkillEntry) -> list[Problem]:
     forms = e.forms
     return [
         e.problem(e.at("ambiguous", j), f"ambiguous form {form!r} is not one of this skill's forms")
-        for j, form in enumerate(e.data.get("ambiguous") or [])
-        if form not in forms
+        for j, form in enumerate(as_list(e.data.get("ambiguous")))
+        if isinstance(form, str) and form not in forms
     ]
 
 
 def _also_problems(e: _SkillEntry, known: set[str]) -> list[Problem]:
     """An 'also' rule must hang off a real form and name real ids, or it silently does nothing."""
     problems: list[Problem] = []
-    also = e.data.get("also") or {}
-    if not isinstance(also, dict):
-        return problems
     forms = e.forms
-    for form, ids in also.items():
-        if form not in forms:
-            problems.append(
-                e.problem(e.at("also", form), f"'also' form {form!r} is not one of this skill's forms")
-            )
-        for other in ids or []:
-            if other not in known:
-                problems.append(e.problem(e.at("also", form), f"'also' names unknown id '{other}'"))
+    for form, ids in as_dict(e.data.get("also")).items():
+        if form not in forms:  # at the form's own line, not its list's
+            line = e.lines.get(("skills", e.index, "also", ("key", form))) or e.at("also", form)
+            problems.append(e.problem(line, f"'also' form {form!r} is not one of this skill's forms"))
+        for k, other in enumerate(as_list(ids)):
+            if isinstance(other, str) and other not in known:  # at the id's line
+                problems.append(e.problem(e.at("also", form, k), f"'also' names unknown id '{other}'"))
     return problems
 
 
 def _implies_problems(e: _SkillEntry, known: set[str], group_ids: set[str]) -> list[Problem]:
     """'implies' adds literal mentions, so it must name another skill: not a group, unknown id or itself."""
     problems: list[Problem] = []
-    for j, other in enumerate(e.data.get("implies") or []):
+    for j, other in enumerate(as_list(e.data.get("implies"))):
+        if not isinstance(other, str):
+            continue  # the schema reports it
         if other not in known or other in group_ids:
             problems.append(
                 e.problem(e.at("implies", j), f"'implies' names '{other}', which is not a skill id")
@@ -413,7 +388,9 @@ def _implies_problems(e: _SkillEntry, known: set[str], group_ids: set[str]) -> l
 def _parent_problems(e: _SkillEntry, known: set[str]) -> list[Problem]:
     """A roll-up must reach an existing skill or group, and never loop back to the skill itself."""
     problems: list[Problem] = []
-    for j, parent in enumerate(e.data.get("parents") or []):
+    for j, parent in enumerate(as_list(e.data.get("parents"))):
+        if not isinstance(parent, str):
+            continue  # the schema reports it
         if parent not in known:
             problems.append(e.problem(e.at("parents", j), f"parent '{parent}' is not a skill or group id"))
         elif parent == e.sid:
@@ -421,28 +398,30 @@ def _parent_problems(e: _SkillEntry, known: set[str]) -> list[Problem]:
     return problems
 
 
-def _entry_regexes(e: _SkillEntry) -> list[tuple[Any, int]]:
-    """Every regex of a skill with its line: patterns, context before/after, exclusions, their documents."""
-    regexes: list[tuple[Any, int]] = [
-        (p, e.at("patterns", j)) for j, p in enumerate(e.data.get("patterns") or [])
+def _entry_regexes(e: _SkillEntry) -> list[tuple[Any, int, int]]:
+    """Every regex of a skill with its line and the longest text it is applied to: patterns, context
+    before/after, exclusions, their documents (a non-string is the schema's to report)."""
+    regexes: list[tuple[Any, int, int]] = [
+        (p, e.at("patterns", j), FULL_TEXT) for j, p in enumerate(as_list(e.data.get("patterns")))
     ]
-    ctx = e.data.get("context") or {}
-    if isinstance(ctx, dict):
-        for side in ("before", "after"):
-            regexes += [(p, e.at("context", side, j)) for j, p in enumerate(ctx.get(side) or [])]
-    for j, rule in enumerate(e.data.get("exclude") or []):
+    ctx = as_dict(e.data.get("context"))
+    for side in ("before", "after"):
+        regexes += [
+            (p, e.at("context", side, j), _CONTEXT_TEXT) for j, p in enumerate(as_list(ctx.get(side)))
+        ]
+    for j, rule in enumerate(as_list(e.data.get("exclude"))):
         if isinstance(rule, str):
-            regexes.append((rule, e.at("exclude", j)))
+            regexes.append((rule, e.at("exclude", j), _EXCLUDE_TEXT))
         elif isinstance(rule, dict) and isinstance(rule.get("document"), str):
-            regexes.append((rule["document"], e.at("exclude", j, "document")))
-    return regexes
+            regexes.append((rule["document"], e.at("exclude", j, "document"), FULL_TEXT))
+    return [r for r in regexes if isinstance(r[0], str)]
 
 
 def _exclusion_problems(e: _SkillEntry) -> list[Problem]:
     """An exclusion can only drop a mention of one of the skill's own forms; anything else never fires."""
     problems: list[Problem] = []
     forms = e.forms
-    for j, rule in enumerate(e.data.get("exclude") or []):
+    for j, rule in enumerate(as_list(e.data.get("exclude"))):
         if isinstance(rule, str):
             if _dead_literal_exclusion(e, rule, forms):
                 problems.append(
@@ -452,8 +431,8 @@ def _exclusion_problems(e: _SkillEntry) -> list[Problem]:
                     )
                 )
         elif isinstance(rule, dict):
-            for k, form in enumerate(rule.get("forms") or []):
-                if form not in forms:
+            for k, form in enumerate(as_list(rule.get("forms"))):
+                if isinstance(form, str) and form not in forms:
                     problems.append(
                         e.problem(e.at("exclude", j, "forms", k), f"excluded form {form!r} is not a form")
                     )
@@ -470,10 +449,10 @@ def _dead_literal_exclusion(e: _SkillEntry, rule: str, forms: set[str]) -> bool:
     )
 
 
-def _regex_problems(e: _SkillEntry, regexes: list[tuple[Any, int]]) -> list[Problem]:
+def _regex_problems(e: _SkillEntry, regexes: list[tuple[Any, int, int]]) -> list[Problem]:
     """A regex that does not compile crashes a run; one that matches the empty string decides nothing."""
     problems: list[Problem] = []
-    for pattern, line in regexes:
+    for pattern, line, _size in regexes:
         if not isinstance(pattern, str):
             continue
         pat, err = _compile(pattern)
@@ -488,7 +467,7 @@ def _regex_problems(e: _SkillEntry, regexes: list[tuple[Any, int]]) -> list[Prob
 
 def _formless_problems(e: _SkillEntry, group_ids: set[str]) -> list[Problem]:
     """A skill with no forms and no patterns can never be mentioned (unless it doubles as a roll-up group)."""
-    if not e.forms and not e.data.get("patterns") and e.sid not in group_ids:
+    if not e.forms and not as_list(e.data.get("patterns")) and e.sid not in group_ids:
         return [e.problem(e.at(), "no aliases, case_sensitive forms or translations: never matches")]
     return []
 
@@ -496,7 +475,7 @@ def _formless_problems(e: _SkillEntry, group_ids: set[str]) -> list[Problem]:
 def _top_level_exclude_problems(f: str, data: dict, lines: dict[tuple, int]) -> list[Problem]:
     """The file-wide exclusions run on every posting, so each must be a string that compiles."""
     problems: list[Problem] = []
-    for j, pattern in enumerate(data.get("exclude") or []):
+    for j, pattern in enumerate(as_list(data.get("exclude"))):
         _pat, err = _compile(pattern) if isinstance(pattern, str) else (None, "not a string")
         if err:
             problems.append(Problem(f, _line_for(lines, ("exclude", j)), None, f"exclude #{j + 1}: {err}"))
@@ -509,25 +488,23 @@ def _group_parent_problems(
     """A group's roll-up must reach an existing skill or group."""
     problems: list[Problem] = []
     for i, group in enumerate(groups):
-        for j, parent in enumerate(group.get("parents") or []):
-            if parent not in known:
+        for j, parent in enumerate(as_list(group.get("parents"))):
+            if isinstance(parent, str) and parent not in known:
                 line = _line_for(lines, ("groups", i, "parents", j))
                 problems.append(Problem(f, line, group.get("id"), f"unknown parent '{parent}'"))
     return problems
 
 
 def _check(path: Path) -> tuple[list[Problem], Any, dict[tuple, int], bytes]:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return [Problem(str(path), 0, None, f"cannot read: {exc.strerror or exc}")], None, {}, b""
-    data, lines, problems = _read(path, raw)
-    if problems:
-        return problems, data, lines, raw
-    problems = _schema_problems(path, data, lines)
-    if isinstance(data, dict):
-        problems += _semantic_problems(path, data, lines)
-    return sorted(set(problems), key=lambda p: (p.line, p.message)), data, lines, raw
+    doc, problems = read_yaml(
+        path, empty="list the skills under 'skills:' (see the shipped skills_taxonomy.yaml)"
+    )
+    if doc is None:
+        return problems, None, {}, b""
+    problems = _schema_problems(doc)
+    if isinstance(doc.data, dict):
+        problems += _semantic_problems(path, doc.data, doc.lines)
+    return sorted(set(problems), key=lambda p: (p.line, p.message)), doc.data, doc.lines, doc.raw
 
 
 def check_taxonomy(path: Path | str) -> list[Problem]:
@@ -573,9 +550,7 @@ def load_taxonomy(path: Path | str) -> Taxonomy:
     path = Path(path)
     problems, data, lines, raw = _check(path)
     if problems:
-        shown = "\n".join(f"  {p}" for p in problems[:20])
-        more = f"\n  … and {len(problems) - 20} more" if len(problems) > 20 else ""
-        raise TaxonomyError(f"{path}: {len(problems)} problem(s):\n{shown}{more}", problems)
+        raise TaxonomyError(problems)
     skills = tuple(_skill(e, _line_for(lines, ("skills", i))) for i, e in enumerate(data["skills"]))
     groups = tuple(
         Group(g["id"], str(g.get("name", g["id"])), tuple(g.get("parents") or ()))

@@ -80,9 +80,15 @@ def _check_taxonomy(path: Path) -> None:
     try:
         load_taxonomy(path)
     except (TaxonomyError, OSError) as exc:
-        console.print(f"[red]The skills taxonomy cannot be used:[/red] {exc}")
+        # Printed here (not left to main()) so the refusal is the same under typer's test runner.
+        lines = exc.problems if isinstance(exc, TaxonomyError) else [f"{path}: cannot be read ({exc})."]
+        for line in lines:
+            console.print(line, markup=False, highlight=False, soft_wrap=True)
         console.print(
-            "Fix the entry named above (`skillpulse taxonomy check` lists every problem), then re-run."
+            "The skills taxonomy cannot be used: fix the entries named above "
+            "(`skillpulse taxonomy check` lists every problem), then re-run.",
+            markup=False,
+            soft_wrap=True,
         )
         raise typer.Exit(2) from exc
 

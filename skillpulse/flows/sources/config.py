@@ -4,6 +4,11 @@ Each source entry may set ``enabled``, ``base_url`` (EU hosts, mirrors, tests), 
 ``min_interval`` (seconds between requests to its host); everything else is the source's own options
 (boards, months back, ...). The ``http`` section sets the fetcher's knobs, including the contact that
 goes into our User-Agent.
+
+The file is read by :mod:`skillpulse.config_files` (bounded size, no Python tags, no YAML bombs, UTF-8;
+every problem as ``file:line: where: what to write``); its shape is checked against each source's typed
+``Options`` rather than a JSON Schema, so ``collect --help`` and the check cannot disagree. A path given
+explicitly (``--config``, ``$SKILLPULSE_SOURCES``) must exist; only the shipped default may be absent.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from skillpulse.config_files import ConfigFileValueError, decode, parse_yaml, read_bytes
 from skillpulse.flows.http import FetchSettings, HostPolicy
 from skillpulse.flows.settings import PROJECT_ROOT, data_dir
 from skillpulse.flows.sources.options import OptionError, coerce, option_types
@@ -37,12 +43,18 @@ _HTTP_EXTRA_TYPES: dict[str, Any] = {
 _HTTP_EXTRA_KEYS = set(_HTTP_EXTRA_TYPES)
 
 
-class ConfigError(ValueError):
-    """``sources.yaml`` cannot be used; ``problems`` holds one ``file:line: where: what to do`` each."""
+HINT = "Fix the sources file (the keys each source reads are in the README), then re-run."
+_EMPTY = "list the sources to collect under 'sources:' (see the shipped sources.yaml)"
 
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__(problems[0] + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
-        self.problems = problems
+
+class ConfigError(ConfigFileValueError):
+    """``sources.yaml`` cannot be used; ``problems`` holds one ``file:line: where: what to do`` each.
+
+    A :class:`~skillpulse.errors.ConfigFileError` (the CLI prints it and exits 2) and a ``ValueError``.
+    """
+
+    def __init__(self, problems: list[str], hint: str | None = HINT) -> None:
+        super().__init__(problems, hint)
 
 
 def _unknown(path: Path, line: int, where: str, key: str, known: set[str]) -> str:
@@ -77,16 +89,12 @@ def check_config(path: Path, text: str) -> list[str]:
     ``months_back: abc`` would fail mid-run, far from its line."""
     from skillpulse.flows.sources import LIVE_SOURCES
 
-    try:
-        root = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 0
-        return [f"{path}:{line}: not valid YAML ({getattr(exc, 'problem', exc)})."]
-    if root is not None and not isinstance(root, yaml.MappingNode):
+    data, _lines, problems = parse_yaml(Path(path), text, _EMPTY)
+    if problems:
+        return [str(p) for p in problems]
+    root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # checked: no bomb
+    if not isinstance(root, yaml.MappingNode):
         return [f"{path}:{root.start_mark.line + 1}: expected a mapping with 'sources' (and 'http')."]
-    data = data or {}
     problems = []
     http_types = {
         k: v for k, v in option_types(FetchSettings).items() if k not in ("default_policy", "cache_path")
@@ -184,15 +192,20 @@ def parse_config(raw: dict[str, Any] | None) -> CollectConfig:
 
 
 def load_config(path: Path | str | None = None) -> CollectConfig:
-    """Read ``sources.yaml`` (the shipped one unless ``path``); a missing file means no live sources.
+    """Read ``sources.yaml`` (the shipped one unless ``path``); the shipped file missing means no live
+    sources, but a path given explicitly must be a readable file.
 
-    Raises :class:`ConfigError` listing every unknown key with its line, before anything is fetched.
+    Raises :class:`ConfigError` listing every problem with its line, before anything is fetched.
     """
-    path = Path(path) if path else DEFAULT_CONFIG_PATH
-    if not path.exists():
+    if not path and not DEFAULT_CONFIG_PATH.exists():
         return parse_config({})
-    text = path.read_text(encoding="utf-8")
+    path = Path(path) if path else DEFAULT_CONFIG_PATH
+    raw, problem = read_bytes(path)
+    text, problem = decode(path, raw) if raw is not None else (None, problem)
+    if problem:
+        raise ConfigError([str(problem)])
     problems = check_config(path, text)
     if problems:
         raise ConfigError(problems)
-    return parse_config(yaml.safe_load(text))
+    data, _lines, _problems = parse_yaml(path, text, _EMPTY)
+    return parse_config(data)

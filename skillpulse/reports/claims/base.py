@@ -22,7 +22,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from skillpulse.flows.sources.catalog import JOB_DESCRIPTION, SHORT_AD, genre_of, source_info
 from skillpulse.reports.dataset import ReportData
@@ -168,19 +167,55 @@ class ClaimsConfig:
 
 
 def load_claims(path: Path = CLAIMS_PATH, kinds: set[str] | None = None) -> ClaimsConfig:
-    """Read ``claims.yaml``; unknown kinds, duplicate ids or overlapping periods are refused with the path."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    ids = [c["id"] for c in data["claims"]]
-    if len(ids) != len(set(ids)):
-        raise ValueError(f"{path}: duplicate claim ids")
-    if kinds is not None:
-        unknown = {c["kind"] for c in data["claims"]} - kinds
-        if unknown:
-            raise ValueError(f"{path}: unknown claim kind(s) {sorted(unknown)}; known: {sorted(kinds)}")
+    """Read ``claims.yaml`` through the safe loader (:mod:`skillpulse.config_files`): its JSON Schema
+    (``claims.schema.json``), unknown kinds, duplicate ids and overlapping periods are refused with
+    ``file:line`` each, as a ``ConfigFileError`` (also a ``ValueError``)."""
+    from skillpulse.config_files import Problem, as_dict, load_schema, read_yaml, refuse, schema_problems
+
+    hint = "Fix the claims file at the lines above, then re-run."
+    doc, problems = read_yaml(
+        Path(path), empty="list the claims under 'claims:' (see the shipped claims.yaml)"
+    )
+    if doc is None:
+        refuse(problems, hint)
+    f, data = str(doc.path), doc.data
+
+    def entry(at: tuple) -> tuple[str, str, int] | None:
+        if len(at) >= 2 and at[0] == "claims" and isinstance(at[1], int):
+            items = as_dict(data).get("claims")
+            spec = items[at[1]] if isinstance(items, list) and at[1] < len(items) else None
+            cid = spec.get("id") if isinstance(spec, dict) else None
+            return "claim", f"'{cid}'" if isinstance(cid, str) else f"#{at[1] + 1}", 2
+        return None
+
+    problems = schema_problems(
+        doc, load_schema(Path(__file__).resolve().parents[2] / "claims.schema.json"), entry
+    )
+    if problems:
+        refuse(problems, hint)
+    first: dict[str, int] = {}
+    for i, spec in enumerate(data["claims"]):
+        line, name = doc.line(("claims", i, "id")), f"'{spec['id']}'"
+        if spec["id"] in first:
+            message = f"duplicate claim id (first at line {first[spec['id']]}): give each claim its own id"
+            problems.append(Problem(f, line, name, message, "claim"))
+        first.setdefault(spec["id"], line)
+        if kinds is not None and spec["kind"] not in kinds:
+            message = f"unknown claim kind '{spec['kind']}': use one of {', '.join(sorted(kinds))}"
+            problems.append(Problem(f, doc.line(("claims", i, "kind")), name, message, "claim"))
     periods = [Period(str(p["label"]), int(p["from"]), int(p["to"])) for p in data.get("periods") or []]
-    for a, b in zip(periods, periods[1:], strict=False):
+    for j, p in enumerate(periods):
+        if p.start > p.end:
+            message = f"period {p.label} runs from {p.start} to {p.end}: write the earlier year in 'from'"
+            problems.append(Problem(f, doc.line(("periods", j)), None, message))
+    for j, (a, b) in enumerate(zip(periods, periods[1:], strict=False)):
         if b.start <= a.end:
-            raise ValueError(f"{path}: periods {a.label} and {b.label} overlap")
+            message = (
+                f"periods {a.label} and {b.label} overlap: list periods oldest first, each after the last"
+            )
+            problems.append(Problem(f, doc.line(("periods", j + 1)), None, message))
+    if problems:
+        refuse(problems, hint)
     return ClaimsConfig(
         min_n=int(data["min_n"]),
         focus_role=data["focus_role"],
