@@ -183,6 +183,39 @@ def test_robots_txt_is_obeyed(bare_server, tmp_path):
     assert len(bare_server.hits("/robots.txt")) == 1  # read once per host
 
 
+ROBOTS = b"""User-agent: *
+Disallow: /jobs/
+Allow: /jobs/public
+Disallow: /*?gh_jid=
+Disallow: /*.pdf$
+
+User-agent: skillpulse
+Disallow: /jobs/
+Allow: /jobs/public
+Disallow: /*?gh_jid=
+Disallow: /*.pdf$
+Disallow: /internal
+"""
+
+
+@pytest.mark.parametrize(
+    ("path", "allowed"),
+    [
+        ("/careers?gh_jid=123", False),  # a wildcard rule: the standard library's parser allowed it
+        ("/careers", True),
+        ("/jobs/public/1", True),  # the longer Allow wins over Disallow: /jobs/ (stdlib: first match)
+        ("/jobs/secret/2", False),
+        ("/brochure.pdf", False),  # "$" anchors the end
+        ("/brochure.pdf?page=2", True),
+        ("/internal/x", False),  # our own User-agent group is the one that applies
+    ],
+)
+def test_robots_wildcards_and_allow_precedence(bare_server, tmp_path, path, allowed):
+    bare_server.static("/robots.txt", ROBOTS, content_type="text/plain")
+    with Runtime(settings(tmp_path)) as runtime:
+        assert runtime.run(runtime.fetcher.allowed_by_robots(bare_server.url(path))) is allowed
+
+
 def test_missing_robots_txt_allows(bare_server, tmp_path):
     with Runtime(settings(tmp_path)) as runtime:
         assert runtime.run(runtime.fetcher.allowed_by_robots(bare_server.url("/careers/1.html")))

@@ -16,9 +16,9 @@ import zlib
 from collections import Counter
 from typing import Any
 from urllib.parse import urlsplit
-from urllib.robotparser import RobotFileParser
 
 import httpx
+from protego import Protego
 
 from skillpulse.flows.http.cache import HttpCache
 from skillpulse.flows.http.errors import FetchError, one_line
@@ -47,7 +47,7 @@ class Fetcher:
         self.guard = HostGuard(resolve_timeout=settings.connect_timeout)
         self.cache = HttpCache(settings.cache_path) if settings.cache_path else None
         self._limiters: dict[str, _HostLimiter] = {}
-        self._robots: dict[str, RobotFileParser | None] = {}
+        self._robots: dict[str, Protego | bool] = {}
         self.requests = 0
         self.bytes_downloaded = 0
         # Every retry is logged and counted, by cause ("network", "timeout", "HTTP 429", ...).
@@ -362,19 +362,22 @@ class Fetcher:
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         if origin not in self._robots:
-            parser: RobotFileParser | None = RobotFileParser()
+            # Protego, not urllib.robotparser: the standard library ignores wildcards and reads
+            # ``Disallow: /*?gh_jid=`` as allowing the page; Protego follows Google's rules (wildcards,
+            # ``$``, the longest match wins, Allow over Disallow on a tie).
+            rules: Protego | bool
             try:
                 response = await self.get(
                     f"{origin}/robots.txt", policy=policy, accept="text/plain", from_page=from_page
                 )
-                parser.parse(response.text().splitlines())
+                rules = Protego.parse(response.text())
             except FetchError as exc:
                 if exc.status in (401, 403):
-                    parser.disallow_all = True
+                    rules = False  # a robots.txt we may not read: ask for nothing
                 elif exc.status is not None and 400 <= exc.status < 500:
-                    parser.allow_all = True
+                    rules = True  # no robots.txt: everything is allowed
                 else:
                     raise
-            self._robots[origin] = parser
-        parser = self._robots[origin]
-        return parser is None or parser.can_fetch(USER_AGENT_TOKEN, url)
+            self._robots[origin] = rules
+        rules = self._robots[origin]
+        return rules if isinstance(rules, bool) else rules.can_fetch(url, USER_AGENT_TOKEN)
