@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import subprocess
 import sys
 from datetime import UTC, date, datetime
@@ -119,3 +120,57 @@ def test_nothing_to_scan_is_one_line_and_exit_2(tmp_path):
     done = _cli("--db", str(tmp_path / "none.duckdb"), home=tmp_path)
     assert done.returncode == 2 and "Traceback" not in done.stdout + done.stderr
     assert "nothing to scan" in done.stdout and not (tmp_path / "none.duckdb").exists()
+
+
+def test_sources_yaml_can_add_the_discovered_boards_seen_since_a_date(tmp_path):
+    from skillpulse.flows.http import Runtime
+    from skillpulse.flows.sources import LIVE_SOURCES
+    from skillpulse.flows.sources.config import load_config
+
+    boards = discover(
+        [
+            ("hn:1", date(2024, 1, 1), "https://boards.greenhouse.io/oldco"),
+            (
+                "hn:2",
+                date(2025, 6, 1),
+                "https://boards.greenhouse.io/newco https://boards.greenhouse.io/anthropic",
+            ),
+            ("hn:3", date(2025, 6, 1), "https://jobs.lever.co/leverco"),
+        ]
+    )
+    csv_path = tmp_path / "boards.csv"
+    write_boards(boards, csv_path, {"greenhouse", "lever"})
+    config_path = tmp_path / "sources.yaml"
+    config_path.write_text(
+        "sources:\n  greenhouse:\n    boards: [anthropic]\n"
+        f"    discovered: {{file: '{csv_path}', since: '2025-01-01'}}\n",
+        encoding="utf-8",
+    )
+    config = load_config(config_path)
+    with Runtime() as runtime:
+        source = LIVE_SOURCES["greenhouse"](config.source("greenhouse"), runtime)
+    assert source.options.boards == ["anthropic", "newco"]  # named first, then new ones seen since 2025
+
+
+@pytest.mark.parametrize(
+    ("discovered", "needle"),
+    [
+        ({"file": "/nonexistent/boards.csv"}, "run `skillpulse boards discover` first"),
+        ({"path": "x.csv"}, "write {file: boards.csv, since: YYYY-MM-DD}"),
+    ],
+)
+def test_a_discovered_entry_that_cannot_be_used_says_why(tmp_path, discovered, needle):
+    from skillpulse.flows.http import Runtime
+    from skillpulse.flows.sources import LIVE_SOURCES
+    from skillpulse.flows.sources.config import SourceConfig
+
+    with Runtime() as runtime, pytest.raises(ValueError, match=re.escape(needle)):
+        LIVE_SOURCES["lever"](SourceConfig("lever", discovered=discovered), runtime)
+
+
+def test_discovered_is_a_mapping_in_sources_yaml(tmp_path):
+    from skillpulse.flows.sources.config import check_config
+
+    path = tmp_path / "sources.yaml"
+    problems = check_config(path, "sources:\n  lever:\n    discovered: boards.csv\n")
+    assert len(problems) == 1 and "sources.lever.discovered: expected a mapping" in problems[0]

@@ -68,6 +68,14 @@ CREATE TABLE IF NOT EXISTS posting_versions (
     raw_payload BLOB,
     PRIMARY KEY (posting_key, version)
 );
+CREATE TABLE IF NOT EXISTS gone_boards (
+    source VARCHAR NOT NULL,
+    board VARCHAR NOT NULL,
+    status INTEGER NOT NULL,
+    gone_since TIMESTAMPTZ NOT NULL,
+    checked_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (source, board)
+);
 CREATE TABLE IF NOT EXISTS quarantine (
     source VARCHAR NOT NULL,
     source_id VARCHAR,
@@ -561,6 +569,37 @@ class Store:
             )
 
     # -- live sources: postings that left a complete listing ------------------------------------------
+    # -- boards that answered 404/410: not asked again until the recheck interval passes ---------------
+    def gone_boards(self, source: str, recheck_days: int) -> set[str]:
+        """Boards of ``source`` marked gone and checked within the last ``recheck_days`` days."""
+        rows = self.con.execute(
+            "SELECT board FROM gone_boards WHERE source = ? AND checked_at > now() - to_days(?)",
+            [source, int(recheck_days)],
+        ).fetchall()
+        return {r[0] for r in rows}
+
+    def mark_gone(self, source: str, statuses: dict[str, int]) -> None:
+        """Record each board that answered 404/410 now; one gone earlier keeps its first date."""
+        if not statuses:
+            return
+        now = _now()
+        with self.transaction() as con:
+            for board, status in statuses.items():
+                con.execute(
+                    "INSERT INTO gone_boards VALUES (?, ?, ?, ?, ?) ON CONFLICT (source, board) "
+                    "DO UPDATE SET status = excluded.status, checked_at = excluded.checked_at",
+                    [source, board, status, now, now],
+                )
+
+    def clear_gone(self, source: str, boards: Iterable[str]) -> None:
+        """Boards that answered again are no longer gone."""
+        boards = list(boards)
+        if boards:
+            with self.transaction() as con:
+                con.execute(
+                    "DELETE FROM gone_boards WHERE source = ? AND list_contains(?, board)", [source, boards]
+                )
+
     def close_missing(self, source: str, board: str, seen_ids: Iterable[str]) -> int:
         """Set ``closed_at`` on open postings of ``source``'s ``board`` whose ids ``seen_ids`` lacks.
 

@@ -60,7 +60,13 @@ def collect(
     """
     from skillpulse.flows.progress import console as progress_console
     from skillpulse.flows.settings import default_db_path
-    from skillpulse.flows.sources.runner import build_source, enabled_sources, prefetch_all, runtime_for_run
+    from skillpulse.flows.sources.runner import (
+        build_source,
+        enabled_sources,
+        prefetch_all,
+        runtime_for_run,
+        skip_gone_boards,
+    )
     from skillpulse.flows.store import Store
 
     settings = load_sources_or_exit(
@@ -82,6 +88,7 @@ def collect(
         runtime = runtime_for_run(run_id, settings.http)
         sources = [build_source(name, settings, runtime, since=_since(since)) for name in names]
         # Every source downloads at once (each under its own host's limits); the store writes them in turn.
+        skip_gone_boards(store, sources)
         for live, items in zip(sources, prefetch_all(sources), strict=True):
             name = live.name
             result = _collect_one(store, live, run_id, batch_size or settings.batch_size, interactive, items)

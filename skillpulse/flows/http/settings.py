@@ -46,6 +46,8 @@ class FetchSettings:
     max_body_bytes: int = 50 * 1024 * 1024
     max_decompressed_bytes: int = 200 * 1024 * 1024
     max_redirects: int = 5
+    # A board that answered 404 or 410 is not asked again for this many days (then once more, to see).
+    gone_recheck_days: int = 30
     default_policy: HostPolicy = field(default_factory=HostPolicy)
     cache_path: Path | None = None
 

@@ -32,6 +32,9 @@ _COMMON_TYPES: dict[str, Any] = {
     "base_url": str | None,
     "concurrency": int | None,
     "min_interval": float | None,
+    # Also collect the boards `skillpulse boards discover` found for this ATS: {file: boards.csv, since:
+    # 2025-01-01} (since: last seen on or after; without it, every discovered board).
+    "discovered": dict[str, str],
 }
 _COMMON_KEYS = set(_COMMON_TYPES)
 _TOP_KEYS = {"http", "batch_size", "sources"}
@@ -132,6 +135,7 @@ class SourceConfig:
     concurrency: int | None = None
     min_interval: float | None = None
     options: dict[str, Any] = field(default_factory=dict)
+    discovered: dict[str, str] | None = None
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.options.get(key, default)
@@ -183,6 +187,7 @@ def parse_config(raw: dict[str, Any] | None) -> CollectConfig:
             concurrency=entry.get("concurrency"),
             min_interval=entry.get("min_interval"),
             options={k: v for k, v in entry.items() if k not in _COMMON_KEYS},
+            discovered=entry.get("discovered"),
         )
     return CollectConfig(
         http=_fetch_settings(dict(raw.get("http") or {})),

@@ -12,17 +12,20 @@ record with the reason, and the listing goes on.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
 from skillpulse.flows.http import Fetcher, FetchError, HostPolicy, Runtime
 from skillpulse.flows.sources.config import SourceConfig
+from skillpulse.flows.sources.discovery import read_boards
 from skillpulse.flows.sources.options import NoOptions
 from skillpulse.flows.sources.options import build as build_options
 from skillpulse.flows.sources.posting import (  # noqa: F401 - sources import these from here
@@ -61,6 +64,8 @@ class SourceReport:
     failure_kinds: list[str] = field(default_factory=list)
     complete: dict[str, set[str]] = field(default_factory=dict)
     not_modified: int = 0
+    gone: dict[str, int] = field(default_factory=dict)  # board -> 404 or 410: the board no longer exists
+    skipped: list[str] = field(default_factory=list)  # boards marked gone recently: not asked again yet
 
 
 class SchemaError(ValueError):
@@ -87,11 +92,16 @@ class LiveSource:
     # The source's own keys in sources.yaml (besides enabled, base_url, concurrency, min_interval), as a
     # typed dataclass: an unknown key or a wrong type is refused with file:line when the file is read.
     Options: type = NoOptions
+    # The Options field that lists this source's boards (boards, sites, companies, accounts), so the
+    # boards `skillpulse boards discover` found can join it (``discovered:`` in sources.yaml).
+    board_option: str | None = None
 
     def __init__(self, config: SourceConfig, runtime: Runtime, since: date | datetime | None = None) -> None:
         self.config = config
         self.runtime = runtime
-        self.options = build_options(self.Options, config.options)
+        self.options = with_discovered(build_options(self.Options, config.options), self, config)
+        # Boards the store marked gone (404/410) within ``http.gone_recheck_days``: set by the runner.
+        self.skip_scopes: set[str] = set()
         self.base_url = (config.base_url or self.default_base_url).rstrip("/")
         self.since = _as_datetime(since)
         self.report = SourceReport()
@@ -133,10 +143,18 @@ class LiveSource:
 
     def fetch(self) -> Iterator[Posting | Quarantined]:
         self.report = SourceReport()
-        jobs = [(unit, _bind(self.download, unit)) for unit in self.units()]
+        units = []
+        for unit in self.units():
+            if unit.scope is not None and unit.scope in self.skip_scopes:
+                self.report.skipped.append(unit.scope)  # gone recently (404/410): asked again later
+            else:
+                units.append(unit)
+        jobs = [(unit, _bind(self.download, unit)) for unit in units]
         for unit, listing, error in self.runtime.as_completed(jobs):
             if error is not None or listing is None:
                 self.fail(unit.key, error or RuntimeError("no result"))
+                if isinstance(error, FetchError) and error.status in (404, 410) and unit.scope is not None:
+                    self.report.gone[unit.scope] = error.status
                 continue
             yield from self._normalise_all(unit, listing)
 
@@ -203,6 +221,30 @@ def _as_datetime(value: date | datetime | None) -> datetime | None:
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=UTC)
     return datetime(value.year, value.month, value.day, tzinfo=UTC)
+
+
+def with_discovered(options: Any, source: LiveSource, config: SourceConfig) -> Any:
+    """``options`` with the discovered boards of this source's ATS added to its board list (once each).
+
+    ``discovered: {file: boards.csv, since: 2025-01-01}``: the CSV ``skillpulse boards discover`` wrote
+    (reviewed and edited by the user), boards last seen on or after ``since``. A source without a board
+    list, or a missing file, is refused with a plain reason when the source is built.
+    """
+    wanted = config.discovered
+    if not wanted:
+        return options
+    if source.board_option is None:
+        raise ValueError(f"{source.name}: has no board list for discovered boards to join")
+    unknown = set(wanted) - {"file", "since"}
+    if unknown or "file" not in wanted:
+        raise ValueError(f"{source.name}.discovered: write {{file: boards.csv, since: YYYY-MM-DD}}")
+    path = Path(wanted["file"]).expanduser()
+    if not path.is_file():
+        raise ValueError(f"{source.name}.discovered: no file {path}; run `skillpulse boards discover` first")
+    since = date.fromisoformat(str(wanted["since"])) if wanted.get("since") else None
+    named = list(getattr(options, source.board_option))
+    found = [b for b in read_boards(path, source.name, since) if b not in named]
+    return dataclasses.replace(options, **{source.board_option: named + found})
 
 
 # -- helpers for ATSs that give each company its own host, and for XML feeds ---------------------------

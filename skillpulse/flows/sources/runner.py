@@ -75,10 +75,14 @@ def collect_source(
     """
     result = LiveResult(source.name)
     try:
+        if items is None:
+            skip_gone_boards(store, [source])
         records = source.fetch() if items is None else items
         store.ingest(source.name, records, run_id, batch_size, progress, result.counts)
         for scope, seen in source.report.complete.items():
             result.closed += store.close_missing(source.name, scope, seen)
+        store.mark_gone(source.name, source.report.gone)
+        store.clear_gone(source.name, source.report.complete)
     except Exception as exc:  # noqa: BLE001 - one source's failure must not stop the others
         store_failure = duckdb_failure(exc)
         if store_failure is not None:  # a full disk or a lost store is every source's problem: stop
@@ -139,6 +143,12 @@ class Prefetched:
 @dataclass
 class _Failed:
     error: BaseException
+
+
+def skip_gone_boards(store: Store, sources: list[LiveSource]) -> None:
+    """Tell each source which of its boards answered 404/410 within ``http.gone_recheck_days``."""
+    for source in sources:
+        source.skip_scopes = store.gone_boards(source.name, source.runtime.settings.gone_recheck_days)
 
 
 def prefetch_all(sources: list[LiveSource], maxsize: int = 2_000) -> list[Prefetched]:

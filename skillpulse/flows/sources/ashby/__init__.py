@@ -36,6 +36,7 @@ class AshbySource(LiveSource):
         companies: dict[str, str] = field(default_factory=dict)  # board -> company name shown
 
     name = "ashby"
+    board_option = "boards"
     default_base_url = settings.BASE_URL
     policy = settings.POLICY
 

@@ -65,6 +65,7 @@ class BambooHRSource(LiveSource):
         details: bool = True  # one request per opening for its text and date; false: structured rows
 
     name = "bamboohr"
+    board_option = "companies"
     default_base_url = settings.BASE_URL
     policy = settings.POLICY
 

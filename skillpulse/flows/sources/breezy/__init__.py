@@ -68,6 +68,7 @@ class BreezySource(LiveSource):
         companies: list[str] = field(default_factory=list)  # <company>.breezy.hr
 
     name = "breezy"
+    board_option = "companies"
     default_base_url = settings.BASE_URL
     policy = settings.POLICY
 

@@ -61,6 +61,7 @@ class GreenhouseSource(LiveSource):
         pay_details: bool = False  # one more request per job for its pay ranges
 
     name = "greenhouse"
+    board_option = "boards"
     default_base_url = settings.BASE_URL
     policy = settings.POLICY
 

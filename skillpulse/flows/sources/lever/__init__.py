@@ -54,6 +54,7 @@ class LeverSource(LiveSource):
         max_pages: int = settings.MAX_PAGES  # requests per site, at most
 
     name = "lever"
+    board_option = "sites"
     default_base_url = settings.BASE_URL
     policy = settings.POLICY
 

@@ -75,6 +75,7 @@ class PersonioSource(LiveSource):
         language: str | None = None  # sent as ?language=<code> (en, de, ...); unset: the feed's German
 
     name = "personio"
+    board_option = "companies"
     default_base_url = settings.BASE_URL
     policy = settings.POLICY
 

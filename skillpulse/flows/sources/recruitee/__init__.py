@@ -73,6 +73,7 @@ class RecruiteeSource(LiveSource):
         companies: list[str] = field(default_factory=list)  # subdomains: <company>.recruitee.com
 
     name = "recruitee"
+    board_option = "companies"
     default_base_url = settings.BASE_URL
     policy = settings.POLICY
 

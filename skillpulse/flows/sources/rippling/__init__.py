@@ -82,6 +82,7 @@ class RipplingSource(LiveSource):
         max_pages: int = settings.MAX_PAGES  # v2 requests per board, at most (then the listing is partial)
 
     name = "rippling"
+    board_option = "boards"
     default_base_url = settings.BASE_URL
     policy = settings.POLICY
 

@@ -49,6 +49,7 @@ class SmartRecruitersSource(LiveSource):
         page_size: int = settings.PAGE_SIZE  # postings per list request (the API allows 100 at most)
 
     name = "smartrecruiters"
+    board_option = "companies"
     default_base_url = settings.BASE_URL
     policy = settings.POLICY
 

@@ -95,6 +95,7 @@ class TeamtailorSource(LiveSource):
         companies: list[str] = field(default_factory=list)  # <company>.teamtailor.com
 
     name = "teamtailor"
+    board_option = "companies"
     default_base_url = settings.BASE_URL
     policy = settings.POLICY
 

@@ -44,6 +44,7 @@ class WorkableSource(LiveSource):
         accounts: list[str] = field(default_factory=list)  # apply.workable.com/<account>
 
     name = "workable"
+    board_option = "accounts"
     default_base_url = settings.BASE_URL
     policy = settings.POLICY
 

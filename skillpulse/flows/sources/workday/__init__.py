@@ -81,6 +81,7 @@ class WorkdaySource(LiveSource):
         details: bool = True  # one GET per posting for its text, places and date; false: structured rows
 
     name = "workday"
+    board_option = "boards"
     default_base_url = settings.BASE_URL
     policy = settings.POLICY
 
