@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import typer
 from rich.console import Console
 from rich.table import Table
+from typer.core import TyperCommand
 
 from skillpulse.flows.commands import load_sources_or_exit
 
@@ -159,5 +160,18 @@ def sources_help() -> str:
     return "\n\n".join(lines)
 
 
+class _SourcesEpilog(TyperCommand):
+    """``collect --help`` ends with every source's keys; built when help is shown, not at start-up (it
+    imports every source package: ~0.4 s that ``skillpulse --help`` and other commands need not pay)."""
+
+    @property
+    def epilog(self) -> str:
+        return sources_help()
+
+    @epilog.setter
+    def epilog(self, value: str | None) -> None:
+        pass  # click sets it in __init__; the text is always the sources'
+
+
 def register(app: typer.Typer) -> None:
-    app.command("collect", epilog=sources_help())(collect)
+    app.command("collect", cls=_SourcesEpilog)(collect)
