@@ -279,6 +279,14 @@ def parse_xml(body: bytes, url: str) -> ElementTree.Element:
 
 
 # -- normalisation helpers ------------------------------------------------------------------------------
+def require_list(data: Any, key: str, url: str) -> list[Any]:
+    """The list under ``key`` of an API's JSON object; any other shape fails the unit (SchemaError)."""
+    if not isinstance(data, dict) or not isinstance(data.get(key), list):
+        article = "an" if key[0] in "aeiou" else "a"
+        raise SchemaError(f"{url}: expected an object with {article} '{key}' list")
+    return data[key]
+
+
 def require(record: dict[str, Any], *keys: str) -> None:
     """Refuse a record that lacks what makes it a posting (id, title): it goes to quarantine."""
     missing = [k for k in keys if record.get(k) in (None, "")]

@@ -11,11 +11,11 @@ from skillpulse.flows.sources.arbeitnow import settings
 from skillpulse.flows.sources.live import (
     Listing,
     LiveSource,
-    SchemaError,
     Unit,
     clean_locations,
     parse_time,
     require,
+    require_list,
 )
 from skillpulse.flows.sources.posting import Posting
 
@@ -45,8 +45,7 @@ class ArbeitnowSource(LiveSource):
                 break
             # Page 2 on comes from the body's ``links.next``: a URL from a page, checked as such.
             data, not_modified = await self.get_json(fetcher, url, from_page=page > 0)
-            if not isinstance(data, dict) or not isinstance(data.get("data"), list):
-                raise SchemaError(f"{url}: expected an object with a 'data' list")
+            require_list(data, "data", url)
             records.extend(data["data"])
             all_cached &= not_modified
             url = (data.get("links") or {}).get("next")

@@ -12,11 +12,11 @@ from skillpulse.flows.sources.ashby import settings
 from skillpulse.flows.sources.live import (
     Listing,
     LiveSource,
-    SchemaError,
     Unit,
     clean_locations,
     parse_time,
     require,
+    require_list,
 )
 from skillpulse.flows.sources.posting import Posting
 
@@ -46,8 +46,7 @@ class AshbySource(LiveSource):
     async def download(self, fetcher: Fetcher, unit: Unit) -> Listing:
         url = f"{self.base_url}/{unit.scope}"
         data, not_modified = await self.get_json(fetcher, url, params=settings.QUERY)
-        if not isinstance(data, dict) or not isinstance(data.get("jobs"), list):
-            raise SchemaError(f"{url}: expected an object with a 'jobs' list")
+        require_list(data, "jobs", url)
         return Listing(data["jobs"], not_modified=not_modified)
 
     def normalise(self, unit: Unit, record: dict[str, Any], listing: Listing) -> Posting:

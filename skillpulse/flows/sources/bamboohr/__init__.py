@@ -15,12 +15,12 @@ from skillpulse.flows.sources.bamboohr import settings
 from skillpulse.flows.sources.live import (
     Listing,
     LiveSource,
-    SchemaError,
     Unit,
     clean_locations,
     company_url,
     parse_time,
     require,
+    require_list,
 )
 from skillpulse.flows.sources.posting import Posting, PostingError
 
@@ -82,9 +82,7 @@ class BambooHRSource(LiveSource):
         root = company_url(self.base_url, company)
         url = f"{root}/{settings.LIST_PATH}"
         data, not_modified = await self.get_json(fetcher, url)
-        rows = data.get("result") if isinstance(data, dict) else None
-        if not isinstance(rows, list):
-            raise SchemaError(f"{url}: expected an object with a 'result' list")
+        rows = require_list(data, "result", url)
         meta = data.get("meta")
         total = meta.get("totalCount") if isinstance(meta, dict) else None
         # Fewer rows than the stated total: the list was cut, so it must not close what it lacks.

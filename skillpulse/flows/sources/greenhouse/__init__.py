@@ -14,11 +14,11 @@ from skillpulse.flows.sources.greenhouse import settings
 from skillpulse.flows.sources.live import (
     Listing,
     LiveSource,
-    SchemaError,
     Unit,
     clean_locations,
     parse_time,
     require,
+    require_list,
 )
 from skillpulse.flows.sources.posting import Posting
 
@@ -71,8 +71,7 @@ class GreenhouseSource(LiveSource):
     async def download(self, fetcher: Fetcher, unit: Unit) -> Listing:
         url = f"{self.base_url}/{settings.JOBS_PATH.format(token=unit.scope)}"
         data, not_modified = await self.get_json(fetcher, url, params=settings.QUERY)
-        if not isinstance(data, dict) or not isinstance(data.get("jobs"), list):
-            raise SchemaError(f"{url}: expected an object with a 'jobs' list")
+        require_list(data, "jobs", url)
         jobs = data["jobs"]
         if self.options.pay_details:
             pays = await asyncio.gather(*(self._pay(fetcher, unit, job) for job in jobs))

@@ -12,12 +12,12 @@ from skillpulse.flows.sources import register_live_source
 from skillpulse.flows.sources.live import (
     Listing,
     LiveSource,
-    SchemaError,
     Unit,
     clean_locations,
     company_url,
     parse_time,
     require,
+    require_list,
 )
 from skillpulse.flows.sources.posting import Posting
 from skillpulse.flows.sources.recruitee import settings
@@ -83,8 +83,7 @@ class RecruiteeSource(LiveSource):
     async def download(self, fetcher: Fetcher, unit: Unit) -> Listing:
         url = f"{company_url(self.base_url, str(unit.scope))}/{settings.OFFERS_PATH}"
         data, not_modified = await self.get_json(fetcher, url)
-        if not isinstance(data, dict) or not isinstance(data.get("offers"), list):
-            raise SchemaError(f"{url}: expected an object with an 'offers' list")
+        require_list(data, "offers", url)
         return Listing(data["offers"], not_modified=not_modified)
 
     def normalise(self, unit: Unit, record: dict[str, Any], listing: Listing) -> Posting:

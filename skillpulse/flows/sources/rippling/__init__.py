@@ -23,6 +23,7 @@ from skillpulse.flows.sources.live import (
     Unit,
     clean_locations,
     require,
+    require_list,
 )
 from skillpulse.flows.sources.posting import Posting
 from skillpulse.flows.sources.rippling import settings
@@ -109,8 +110,7 @@ class RipplingSource(LiveSource):
         all_cached = True
         for page in range(self.options.max_pages):
             data, not_modified = await self.get_json(fetcher, url, params={"page": page, "pageSize": size})
-            if not isinstance(data, dict) or not isinstance(data.get("items"), list):
-                raise SchemaError(f"{url}: expected an object with an 'items' list")
+            require_list(data, "items", url)
             if _whole(data.get("page")) not in (None, page):
                 raise SchemaError(f"{url}: asked for page {page}, got page {data['page']}")
             rows.extend(data["items"])

@@ -12,11 +12,11 @@ from skillpulse.flows.sources import register_live_source
 from skillpulse.flows.sources.live import (
     Listing,
     LiveSource,
-    SchemaError,
     Unit,
     clean_locations,
     parse_time,
     require,
+    require_list,
 )
 from skillpulse.flows.sources.posting import Posting
 from skillpulse.flows.sources.smartrecruiters import settings
@@ -65,8 +65,7 @@ class SmartRecruitersSource(LiveSource):
             data, not_modified = await self.get_json(
                 fetcher, url, params={"limit": size, "offset": page * size}
             )
-            if not isinstance(data, dict) or not isinstance(data.get("content"), list):
-                raise SchemaError(f"{url}: expected an object with a 'content' list")
+            require_list(data, "content", url)
             summaries.extend(data["content"])
             all_cached &= not_modified
             if not data["content"] or len(summaries) >= int(data.get("totalFound") or 0):

@@ -10,11 +10,11 @@ from skillpulse.flows.sources import register_live_source
 from skillpulse.flows.sources.live import (
     Listing,
     LiveSource,
-    SchemaError,
     Unit,
     clean_locations,
     parse_time,
     require,
+    require_list,
 )
 from skillpulse.flows.sources.posting import Posting
 from skillpulse.flows.sources.workable import settings
@@ -57,8 +57,7 @@ class WorkableSource(LiveSource):
     async def download(self, fetcher: Fetcher, unit: Unit) -> Listing:
         url = f"{self.base_url}/{unit.scope}"
         data, not_modified = await self.get_json(fetcher, url, params=settings.QUERY)
-        if not isinstance(data, dict) or not isinstance(data.get("jobs"), list):
-            raise SchemaError(f"{url}: expected an object with a 'jobs' list")
+        require_list(data, "jobs", url)
         return Listing(
             merge_rows(data["jobs"]), not_modified=not_modified, context={"company": data.get("name")}
         )

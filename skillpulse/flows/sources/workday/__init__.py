@@ -18,6 +18,7 @@ from skillpulse.flows.sources.live import (
     clean_locations,
     parse_time,
     require,
+    require_list,
 )
 from skillpulse.flows.sources.posting import Posting
 from skillpulse.flows.sources.workday import settings
@@ -127,8 +128,7 @@ class WorkdaySource(LiveSource):
         for page in range(self.options.max_pages):
             query = {**settings.LIST_QUERY, "limit": size, "offset": page * size}
             data = await self.post_json(fetcher, url, query)
-            if not isinstance(data, dict) or not isinstance(data.get("jobPostings"), list):
-                raise SchemaError(f"{url}: expected an object with a 'jobPostings' list")
+            require_list(data, "jobPostings", url)
             if page == 0 and data.get("total") is not None:
                 if isinstance(data["total"], bool) or not isinstance(data["total"], int):
                     raise SchemaError(f"{url}: 'total' is {data['total']!r}, not a number")
