@@ -158,16 +158,25 @@ def check_output(output: Path, source: Path) -> None:
             hint="Choose another --output path; the input was not touched.",
         )
     folder = output.parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        reason = (
-            "a file is in the way" if isinstance(exc, FileExistsError | NotADirectoryError) else exc.strerror
-        )
+    reason = _make_folder(folder)
+    if reason:
         raise InputFileError(
             f"{output}: cannot create its folder {folder} ({reason})",
             hint="Choose an --output under a folder you can write to.",
-        ) from exc
+        )
+
+
+def _make_folder(folder: Path) -> str | None:
+    """Create ``folder`` (and its parents) if missing; why it could not be, or None."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return (
+            "a file is in the way"
+            if isinstance(exc, FileExistsError | NotADirectoryError)
+            else (exc.strerror or str(exc))
+        )
+    return None
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -201,15 +210,11 @@ def check_output_dir(folder: Path, option: str = "--out") -> None:
         raise InputFileError(
             f"{folder}: not a folder", hint=f"Give {option} a folder (it is created if missing)."
         )
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        reason = (
-            "a file is in the way" if isinstance(exc, FileExistsError | NotADirectoryError) else exc.strerror
-        )
+    reason = _make_folder(folder)
+    if reason:
         raise InputFileError(
             f"{folder}: cannot be created ({reason})", hint=f"Give {option} a folder you can write to."
-        ) from exc
+        )
 
 
 def json_line(record: Any, encoding: str | None = "utf-8") -> str:
