@@ -90,14 +90,19 @@ def check_config(path: Path, text: str) -> list[str]:
     """Every key of ``sources.yaml`` that nothing reads, and every value of the wrong type, with its file
     and line: a typo ("bords") would otherwise be ignored and the source would quietly collect nothing;
     ``months_back: abc`` would fail mid-run, far from its line."""
+    return _checked(path, text)[1]
+
+
+def _checked(path: Path, text: str) -> tuple[Any, list[str]]:
+    """The file's data (parsed once) and its problems; the data is only to be used when there are none."""
     from skillpulse.flows.sources import LIVE_SOURCES
 
-    data, _lines, problems = parse_yaml(Path(path), text, _EMPTY)
-    if problems:
-        return [str(p) for p in problems]
+    data, _lines, parse_problems = parse_yaml(Path(path), text, _EMPTY)
+    if parse_problems:
+        return data, [str(p) for p in parse_problems]
     root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # checked: no bomb
     if not isinstance(root, yaml.MappingNode):
-        return [f"{path}:{root.start_mark.line + 1}: expected a mapping with 'sources' (and 'http')."]
+        return data, [f"{path}:{root.start_mark.line + 1}: expected a mapping with 'sources' (and 'http')."]
     problems = []
     http_types = {
         k: v for k, v in option_types(FetchSettings).items() if k not in ("default_policy", "cache_path")
@@ -124,7 +129,7 @@ def check_config(path: Path, text: str) -> list[str]:
                     continue
                 types = _COMMON_TYPES | option_types(LIVE_SOURCES[name.value].Options)
                 problems += _check_keys(path, f"sources.{name.value}", entry, types, entries.get(name.value))
-    return problems
+    return data, problems
 
 
 @dataclass
@@ -209,8 +214,7 @@ def load_config(path: Path | str | None = None) -> CollectConfig:
     text, problem = decode(path, raw) if raw is not None else (None, problem)
     if problem:
         raise ConfigError([str(problem)])
-    problems = check_config(path, text)
+    data, problems = _checked(path, text)
     if problems:
         raise ConfigError(problems)
-    data, _lines, _problems = parse_yaml(path, text, _EMPTY)
     return parse_config(data)
