@@ -72,6 +72,27 @@ LimitOption = Annotated[
     typer.Option(help="Read at most this many postings from each snapshot file: a quick trial run."),
 ]
 TaxonomyOption = Annotated[Path, typer.Option("--taxonomy", help="Skills taxonomy YAML to extract with.")]
+WorkersOption = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        min=1,
+        help="Processes that extract and enrich in parallel [default: every core this process may use; "
+        "1 runs everything in this process].",
+        show_default=False,
+    ),
+]
+DaskOption = Annotated[
+    str | None,
+    typer.Option(
+        "--dask",
+        envvar="SKILLPULSE_DASK_ADDRESS",
+        help="Run extraction and enrichment batches on the Dask scheduler at this address "
+        "(tcp://host:8786; needs `pip install 'skillpulse[dask]'` and skillpulse on every worker). "
+        "The store stays on this machine.",
+        show_default=False,
+    ),
+]
 
 
 def _check_taxonomy(path: Path) -> None:
@@ -100,11 +121,14 @@ def run(
     offline: OfflineOption = False,
     limit: LimitOption = None,
     taxonomy: TaxonomyOption = TAXONOMY_PATH,
+    workers: WorkersOption = None,
+    dask: DaskOption = None,
 ) -> None:
     """Run the whole pipeline once (collect → extract → enrich → report) and print where the report is.
 
-    Runs locally: Prefect starts a temporary server in this process, nothing to set up. The first run on
-    the full snapshot takes a few minutes; later runs only process what changed.
+    Runs locally: a temporary Prefect server starts for the run (or the one $PREFECT_API_URL names is
+    used), nothing to set up. Extraction and enrichment use every core (--workers) or a Dask cluster
+    (--dask). The first run on the full snapshot takes a few minutes; later runs only process what changed.
     """
     _check_taxonomy(taxonomy)
     if not offline:  # refuse a bad sources file before anything starts
@@ -128,10 +152,17 @@ def run(
     with Store(db_path):
         configure_prefect_env()
         from skillpulse.flows.pipeline import pipeline
+        from skillpulse.flows.runners import default_workers, make_task_runner, shared_prefect_server
 
-        summary = pipeline(
-            db_path=str(db_path), out_dir=str(out), offline=offline, limit=limit, taxonomy_path=str(taxonomy)
-        )
+        runner = make_task_runner(workers or default_workers(), dask)
+        with shared_prefect_server():
+            summary = pipeline.with_options(task_runner=runner)(
+                db_path=str(db_path),
+                out_dir=str(out),
+                offline=offline,
+                limit=limit,
+                taxonomy_path=str(taxonomy),
+            )
     _print_summary(summary, time.perf_counter() - started)
 
 

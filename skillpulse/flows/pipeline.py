@@ -1,7 +1,10 @@
-"""The ``pipeline`` flow: collect → extract → enrich → report, each a Prefect task over plain steps.
+"""The ``pipeline`` flow: collect → extract → enrich → report, over plain steps.
 
-Tasks open their own store connection, so each can be retried alone; the work is in ``flows.steps`` and
-``reports.build``, which know nothing about Prefect.
+Collect and report are Prefect tasks that open their own store connection, so each can be retried alone.
+Extraction and enrichment are one Prefect task per batch of postings: pure work (texts in, rows out) that
+the flow's task runner places on this machine's cores or a Dask cluster (``flows.runners``), while this
+process alone reads the store and writes each batch's rows as they arrive. The work itself is in
+``flows.steps`` and ``reports.build``, which know nothing about Prefect.
 """
 
 from __future__ import annotations
@@ -9,18 +12,24 @@ from __future__ import annotations
 import os
 import time
 import uuid
+from collections.abc import Iterable, Iterator
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.context import FlowRunContext
 from prefect.runtime import flow_run
 from prefect.states import Failed, State
+from prefect.task_runners import ThreadPoolTaskRunner
 
 from skillpulse.extractors.skills import SkillExtractor
 from skillpulse.extractors.taxonomy import load_taxonomy
 from skillpulse.flows.progress import progress_bar
+from skillpulse.flows.runners import BATCHES_PER_WORKER, runner_workers, submit_in_window
 from skillpulse.flows.settings import TAXONOMY_PATH
 from skillpulse.flows.sources import LIVE_SOURCES
 from skillpulse.flows.sources.snapshot import SnapshotSource
@@ -71,27 +80,67 @@ def collect_live(db_path: str, run_id: str, name: str) -> dict[str, Any] | State
     return counts
 
 
-# Extract and enrich commit batch by batch and skip what is done, so a retry resumes where a failed
-# attempt stopped (a killed worker, a locked file); collect tasks report failures instead of raising.
-@task(name="extract-skills", retries=1, retry_delay_seconds=5)
+@lru_cache(maxsize=2)
+def _extractor(taxonomy_path: str) -> SkillExtractor:
+    """One extractor per worker process and taxonomy: compiling it costs about a second."""
+    return SkillExtractor(taxonomy_path)
+
+
+# A batch task's inputs are the batch itself: hashing them for Prefect's cache, or keeping its result,
+# would cost more than the work and store every text again.
+@task(name="extract-batch", retries=1, retry_delay_seconds=2, cache_policy=NO_CACHE, persist_result=False)
+def extract_batch(taxonomy_path: str, rows: list[tuple]) -> extract_step.ExtractBatch:
+    """Skills of one batch of postings, wherever the task runner places it."""
+    return extract_step.extract_rows(_extractor(taxonomy_path), rows)
+
+
+@task(name="enrich-batch", retries=1, retry_delay_seconds=2, cache_policy=NO_CACHE, persist_result=False)
+def enrich_batch(version: str, records: list[dict[str, Any]]) -> enrich_step.EnrichBatch:
+    """Roles, places, pay and industry of one batch of postings, wherever the task runner places it."""
+    return enrich_step.enrich_rows(version, records)
+
+
+def _window() -> int:
+    context = FlowRunContext.get()
+    return BATCHES_PER_WORKER * (runner_workers(context.task_runner) if context else 1)
+
+
+def _on_runner(submit: Any) -> Any:
+    """``run_batches`` for a step: each batch a task on the flow's task runner, a few in flight."""
+
+    def run_batches(batches: Iterable[Any]) -> Iterator[Any]:
+        return submit_in_window(submit, batches, _window())
+
+    return run_batches
+
+
+# Extract and enrich commit batch by batch and skip what is done, so a re-run resumes where a failed one
+# stopped (a killed worker, a locked file); each batch task retries once; collect tasks report failures
+# instead of raising.
 def extract_skills(db_path: str, taxonomy_path: str) -> dict[str, Any]:
-    extractor = SkillExtractor(taxonomy_path)
+    extractor = _extractor(taxonomy_path)
+    run_batches = _on_runner(lambda rows: extract_batch.submit(taxonomy_path, rows))
     with Store(db_path) as store:
         pending = len(store.pending_extraction(extractor.version))
         with progress_bar("extract skills", total=pending) as advance:
-            result = extract_step.extract(store, extractor, advance)
+            result = extract_step.extract(store, extractor, advance, run_batches)
     return {**result, "extractor_version": extractor.version}
 
 
-@task(name="enrich", retries=1, retry_delay_seconds=5)
 def enrich(db_path: str) -> dict[str, Any]:
-    with Store(db_path) as store, progress_bar("enrich", total=len(enrich_step.pending(store))) as advance:
-        return enrich_step.enrich(store, advance)
+    version = enrich_step.ENRICHER_VERSION
+    run_batches = _on_runner(lambda records: enrich_batch.submit(version, records))
+    with Store(db_path) as store:
+        with progress_bar("enrich", total=len(enrich_step.pending(store))) as advance:
+            result = enrich_step.enrich(store, advance, run_batches, group=False)
+        with progress_bar("group duplicates", total=store.count("postings")) as advance:
+            result["duplicates"] = enrich_step.regroup(store, result["enriched"], advance)
+    return result
 
 
 @task(name="report")
 def report(db_path: str, out_dir: str, taxonomy_path: str, extractor_version: str, summary: dict) -> str:
-    with Store(db_path) as store:
+    with Store(db_path) as store, progress_bar("report"):
         summary = {**summary, "postings_total": store.count("postings")}
         paths = build_report(
             store.con,
@@ -115,7 +164,9 @@ def report(db_path: str, out_dir: str, taxonomy_path: str, extractor_version: st
     return str(paths.html)
 
 
-@flow(name="skillpulse-pipeline", log_prints=True)
+# One thread by default (tests, the scheduled deployment); `skillpulse run` picks a process pool or Dask
+# with ``pipeline.with_options(task_runner=flows.runners.make_task_runner(...))``.
+@flow(name="skillpulse-pipeline", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=1))
 def pipeline(
     db_path: str,
     out_dir: str = "reports",

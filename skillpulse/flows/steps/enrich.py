@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,7 @@ import pandas as pd
 
 from skillpulse.extractors import currency, dedupe, industry, location, roles, salary, seniority, stated_pay
 from skillpulse.extractors import enrich as enrich_mod
-from skillpulse.flows.steps.extract import record_failures
+from skillpulse.flows.steps.extract import error_text, record_failures
 from skillpulse.flows.store import ENRICHMENT_TABLES, Store, batched
 
 CODE_VERSION = "2"
@@ -42,6 +43,9 @@ BATCH = 2_000
 # What enrichment reads of one posting's text (roles, places, pay in the text): far more than any real ad.
 MAX_ENRICH_CHARS = 200_000
 Progress = Callable[[int], None]
+# How batches are computed: in this process by default, or by a Prefect task runner (a process pool, Dask),
+# which gets the batches (stored rows as dicts) lazily and yields their results in any order.
+RunBatches = Callable[[Iterable[list[dict[str, Any]]]], Iterator["EnrichBatch"]]
 
 
 def _version() -> str:
@@ -90,14 +94,45 @@ def record_from_row(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+@dataclass
+class EnrichBatch:
+    """What one batch of postings yields, ready to write: computed anywhere (a worker process, a Dask
+    worker), written by the one process that holds the store; failures carry their error as text."""
+
+    version: str
+    keys: list[str]
+    rows: dict[str, list[tuple]] = field(default_factory=dict)
+    failures: list[tuple[str, str, str]] = field(default_factory=list)  # (key, content_hash, error)
+
+
+def stored_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A frame of stored postings as plain dicts (None for missing values): what a batch carries."""
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
+def enrich_rows(version: str, records: list[dict[str, Any]]) -> EnrichBatch:
+    """Enrich a batch of stored postings (``stored_rows``). Pure, so any worker can run it; refuses to
+    run when this process's enricher is another version than the run's (other code on a Dask worker)."""
+    if version != ENRICHER_VERSION:
+        raise RuntimeError(f"this worker enriches with {ENRICHER_VERSION}, the run with {version}")
+    failures: list[tuple[str, str, Exception]] = []
+    rows = _batch_rows(version, records, failures)
+    return EnrichBatch(
+        version,
+        [r["posting_key"] for r in records],
+        rows,
+        [(key, content_hash, error_text(exc)) for key, content_hash, exc in failures],
+    )
+
+
 def _batch_rows(
-    version: str, frame: pd.DataFrame, failures: list[tuple[str, str, Exception]] | None = None
+    version: str, records: list[dict[str, Any]], failures: list[tuple[str, str, Exception]] | None = None
 ) -> dict[str, list[tuple]]:
-    """Enrich each posting of ``frame``: its rows for each enrichment table. A posting whose enrichment
+    """Enrich each posting of ``records``: its rows for each enrichment table. A posting whose enrichment
     raises gets the all-unknown rows instead, and ``(key, content_hash, error)`` in ``failures``."""
     rows: dict[str, list[tuple]] = {table: [] for table in ENRICHMENT_TABLES}
     now = datetime.now(UTC)
-    for row in frame.astype(object).where(frame.notna(), None).to_dict("records"):
+    for row in records:
         key = row["posting_key"]
         try:
             posting_rows = _posting_rows(key, version, enrich_mod.enrich(record_from_row(row)))
@@ -130,8 +165,14 @@ def _posting_rows(key: str, version: str, e: enrich_mod.Enrichment) -> dict[str,
     }
 
 
-def _dedupe_items(store: Store, version: str) -> Iterator[dedupe.DedupeItem]:
-    for key, text, company, title, locs, roles_csv, same_job_as in store.dedupe_rows(version):
+def _dedupe_items(
+    store: Store, version: str, progress: Progress | None = None
+) -> Iterator[dedupe.DedupeItem]:
+    for n, (key, text, company, title, locs, roles_csv, same_job_as) in enumerate(
+        store.dedupe_rows(version), 1
+    ):
+        if progress and n % 5_000 == 0:
+            progress(5_000)
         places = _json(locs)
         # Places as an older version (or a hand-edited store) may hold them: only a list's first text.
         first = places[0] if isinstance(places, list) and places else None
@@ -148,9 +189,12 @@ def _dedupe_items(store: Store, version: str) -> Iterator[dedupe.DedupeItem]:
         )
 
 
-def group_duplicates(store: Store, version: str = ENRICHER_VERSION) -> dict[str, int]:
-    """Recompute duplicate groups over every enriched posting; one transaction."""
-    groups = dedupe.find_duplicates(_dedupe_items(store, version))
+def group_duplicates(
+    store: Store, version: str = ENRICHER_VERSION, progress: Progress | None = None
+) -> dict[str, int]:
+    """Recompute duplicate groups over every enriched posting; one transaction. ``progress`` counts the
+    postings read (every 5,000)."""
+    groups = dedupe.find_duplicates(_dedupe_items(store, version, progress))
     frame = pd.DataFrame(
         {
             "posting_key": list(groups),
@@ -163,23 +207,37 @@ def group_duplicates(store: Store, version: str = ENRICHER_VERSION) -> dict[str,
     return {"postings": len(frame), "jobs": int(n_groups), "duplicates": len(frame) - int(n_groups)}
 
 
-def enrich(store: Store, progress: Progress | None = None) -> dict[str, int]:
-    """Enrich what is missing for ``ENRICHER_VERSION``, then regroup duplicates if anything changed."""
+def regroup(store: Store, enriched: int, progress: Progress | None = None) -> int:
+    """Regroup duplicates when this run enriched anything or a posting has no group yet; the number of
+    duplicate postings, or -1 when nothing needed regrouping."""
+    if not enriched and not store.count_ungrouped(ENRICHER_VERSION):
+        return -1
+    return group_duplicates(store, ENRICHER_VERSION, progress)["duplicates"]
+
+
+def enrich(
+    store: Store,
+    progress: Progress | None = None,
+    run_batches: RunBatches | None = None,
+    group: bool = True,
+) -> dict[str, int]:
+    """Enrich what is missing for ``ENRICHER_VERSION``, then (``group``) regroup duplicates if anything
+    changed; the pipeline regroups on its own, to show that step's progress.
+
+    Batches are read lazily and written as their results arrive; ``run_batches`` decides where they are
+    computed (this process by default)."""
     version = ENRICHER_VERSION
     keys = pending(store, version)
     done = 0
     failed = 0
-    for chunk in batched(keys, BATCH):
-        failures: list[tuple[str, str, Exception]] = []
-        rows = _batch_rows(version, store.postings_for_enrichment(chunk), failures)
-        record_failures(store, "enrich", version, failures)  # before the rows: a crash between retries
-        store.write_enrichments(version, chunk, rows)
-        done += len(chunk)
-        failed += len(failures)
+    batches = (stored_rows(store.postings_for_enrichment(chunk)) for chunk in batched(keys, BATCH))
+    results = run_batches(batches) if run_batches else (enrich_rows(version, b) for b in batches)
+    for batch in results:
+        record_failures(store, "enrich", version, batch.failures)  # before the rows: a crash between retries
+        store.write_enrichments(version, batch.keys, batch.rows)
+        done += len(batch.keys)
+        failed += len(batch.failures)
         if progress:
-            progress(len(chunk))
-    ungrouped = store.count_ungrouped(version)
-    dups = {"duplicates": -1}
-    if done or ungrouped:
-        dups = group_duplicates(store, version)
-    return {"enriched": done, "pending_before": len(keys), "duplicates": dups["duplicates"], "failed": failed}
+            progress(len(batch.keys))
+    duplicates = regroup(store, done) if group else -1
+    return {"enriched": done, "pending_before": len(keys), "duplicates": duplicates, "failed": failed}

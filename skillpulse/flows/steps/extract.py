@@ -11,7 +11,8 @@ its text or the extractor changes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,6 +26,25 @@ EXTRACT_BATCH = 500
 MAX_EXTRACT_CHARS = 200_000
 
 Progress = Callable[[int], None]
+# (key, content_hash, title, text) of one stored posting, as ``Store.texts_for_extraction`` returns it
+TextRow = tuple[str, str, str | None, str | None]
+# How batches are computed: in this process by default, or by a Prefect task runner (a process pool, Dask),
+# which gets the batches lazily and yields their results in any order.
+RunBatches = Callable[[Iterable[list[TextRow]]], Iterator["ExtractBatch"]]
+
+
+@dataclass
+class ExtractBatch:
+    """What one batch of postings yields, ready to write: computed anywhere (a worker process, a Dask
+    worker), written by the one process that holds the store. Failures carry their error as text, so a
+    batch crosses process boundaries whatever the exception was."""
+
+    version: str
+    keys: list[str]
+    skill_rows: list[tuple] = field(default_factory=list)
+    status_rows: list[tuple] = field(default_factory=list)
+    failures: list[tuple[str, str, str]] = field(default_factory=list)  # (key, content_hash, error)
+    mentions: int = 0
 
 
 def extraction_text(title: str | None, text: str | None) -> str:
@@ -52,8 +72,13 @@ def mentions_each(extractor: SkillExtractor, texts: list[str]) -> list[list[Any]
     return out
 
 
+def error_text(exc: Exception) -> str:
+    """How a posting's failure is recorded: the exception's type and message."""
+    return f"{type(exc).__name__}: {exc}"
+
+
 def record_failures(
-    store: Store, step: str, version: str, failures: Sequence[tuple[str, str, Exception]]
+    store: Store, step: str, version: str, failures: Sequence[tuple[str, str, Exception | str]]
 ) -> None:
     """One quarantine row per posting a step could not process: ``(posting_key, content_hash, error)``.
 
@@ -63,7 +88,7 @@ def record_failures(
     items = []
     for key, content_hash, exc in failures:
         source, _, source_id = key.partition(":")
-        reason = f"{step} ({version}): {type(exc).__name__}: {exc}"
+        reason = f"{step} ({version}): {exc if isinstance(exc, str) else error_text(exc)}"
         payload = {"posting_key": key, "step": step, "version": version, "content_hash": content_hash}
         items.append(Quarantined(source, source_id, reason, payload))
     fresh = [q for q in items if (q.source_id, q.reason) not in store.quarantined_reasons(q.source)]
@@ -71,32 +96,52 @@ def record_failures(
         store.upsert_postings(fresh)
 
 
-def extract(store: Store, extractor: SkillExtractor, progress: Progress | None = None) -> dict[str, int]:
-    """Find skills in every posting that lacks an extraction for this extractor version."""
+def extract_rows(extractor: SkillExtractor, rows: Sequence[TextRow]) -> ExtractBatch:
+    """Skills of each posting in ``rows``: one row per (posting, skill) with its count and first mention,
+    and one status row per posting. Pure: reads nothing and writes nothing, so any worker can run it."""
+    version = extractor.version
+    found = mentions_each(extractor, [extraction_text(title, text) for _, _, title, text in rows])
+    batch = ExtractBatch(version, [key for key, *_ in rows])
+    now = datetime.now(UTC)
+    for (key, content_hash, _, _), mentions in zip(rows, found, strict=True):
+        if isinstance(mentions, Exception):
+            batch.failures.append((key, content_hash, error_text(mentions)))
+            mentions = []
+        by_skill: dict[str, list] = {}
+        for m in mentions:
+            by_skill.setdefault(m.skill, []).append(m)
+        for skill_id, ms in by_skill.items():
+            first = min(ms, key=lambda m: m.start)
+            batch.skill_rows.append((key, version, skill_id, len(ms), first.start, first.end, first.text))
+        batch.status_rows.append((key, version, content_hash, len(by_skill), now))
+        batch.mentions += len(mentions)
+    return batch
+
+
+def extract(
+    store: Store,
+    extractor: SkillExtractor,
+    progress: Progress | None = None,
+    run_batches: RunBatches | None = None,
+) -> dict[str, int]:
+    """Find skills in every posting that lacks an extraction for this extractor version.
+
+    Batches are read from the store lazily and written as their results arrive, so memory holds a few
+    batches whatever the store's size; ``run_batches`` decides where they are computed.
+    """
     version = extractor.version
     keys = store.pending_extraction(version)
     done = mentions_total = failed = 0
-    for chunk in batched(keys, EXTRACT_BATCH):
-        rows = store.texts_for_extraction(chunk)
-        found = mentions_each(extractor, [extraction_text(title, text) for _, _, title, text in rows])
-        skill_rows, status_rows, failures = [], [], []
-        now = datetime.now(UTC)
-        for (key, content_hash, _, _), mentions in zip(rows, found, strict=True):
-            if isinstance(mentions, Exception):
-                failures.append((key, content_hash, mentions))
-                mentions = []
-            by_skill: dict[str, list] = {}
-            for m in mentions:
-                by_skill.setdefault(m.skill, []).append(m)
-            for skill_id, ms in by_skill.items():
-                first = min(ms, key=lambda m: m.start)
-                skill_rows.append((key, version, skill_id, len(ms), first.start, first.end, first.text))
-            status_rows.append((key, version, content_hash, len(by_skill), now))
-            mentions_total += len(mentions)
-        record_failures(store, "extract", version, failures)  # before the status: a crash between retries
-        store.write_extractions(version, chunk, skill_rows, status_rows)
-        done += len(rows)
-        failed += len(failures)
+    batches = (store.texts_for_extraction(chunk) for chunk in batched(keys, EXTRACT_BATCH))
+    results = run_batches(batches) if run_batches else (extract_rows(extractor, rows) for rows in batches)
+    for batch in results:
+        if batch.version != version:  # a worker read another taxonomy (the file changed during the run)
+            raise RuntimeError(f"a worker extracted with {batch.version}, this run with {version}")
+        record_failures(store, "extract", version, batch.failures)  # before the status: a crash between
+        store.write_extractions(version, batch.keys, batch.skill_rows, batch.status_rows)
+        done += len(batch.keys)
+        failed += len(batch.failures)
+        mentions_total += batch.mentions
         if progress:
-            progress(len(rows))
+            progress(len(batch.keys))
     return {"extracted": done, "mentions": mentions_total, "pending_before": len(keys), "failed": failed}
