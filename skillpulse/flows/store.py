@@ -76,6 +76,14 @@ CREATE TABLE IF NOT EXISTS gone_boards (
     checked_at TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (source, board)
 );
+-- a file source collected as a whole (the bundled snapshot): what it was and what collecting it gave, so
+-- a run whose files and code are unchanged need not read them again
+CREATE TABLE IF NOT EXISTS collected_files (
+    source VARCHAR PRIMARY KEY,
+    fingerprint VARCHAR NOT NULL,
+    result JSON NOT NULL,
+    collected_at TIMESTAMPTZ NOT NULL
+);
 CREATE TABLE IF NOT EXISTS quarantine (
     source VARCHAR NOT NULL,
     source_id VARCHAR,
@@ -91,6 +99,14 @@ CREATE TABLE IF NOT EXISTS extractions (
     n_skills INTEGER NOT NULL,
     extracted_at TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (posting_key, extractor_version)
+);
+-- what each extractor version's taxonomy could match, per skill: a later version compares its own with
+-- it and re-extracts only the postings a change can affect (extractors/taxonomy_diff.py)
+CREATE TABLE IF NOT EXISTS extractor_skills (
+    extractor_version VARCHAR NOT NULL,
+    skill_id VARCHAR NOT NULL,
+    spec VARCHAR NOT NULL,
+    PRIMARY KEY (extractor_version, skill_id)
 );
 CREATE TABLE IF NOT EXISTS posting_skills (
     posting_key VARCHAR NOT NULL,
@@ -198,6 +214,11 @@ def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
     it = iter(items)
     while batch := list(itertools.islice(it, size)):
         yield batch
+
+
+def _sql_literal(text: str) -> str:
+    """A string inside single quotes in SQL (COPY's target cannot be a parameter)."""
+    return text.replace("'", "''")
 
 
 def _now() -> datetime:
@@ -491,6 +512,69 @@ class Store:
             self.insert_rows(con, "posting_skills", SKILL_COLUMNS, skill_rows)
             self.insert_rows(con, "extractions", EXTRACTION_COLUMNS, status_rows)
 
+    def save_skill_specs(self, version: str, specs: dict[str, dict]) -> None:
+        """Keep what ``version``'s taxonomy can match, for the next version to compare with."""
+        rows = [(version, skill_id, json.dumps(spec, sort_keys=True)) for skill_id, spec in specs.items()]
+        with self.transaction() as con:
+            self.insert_rows(con, "extractor_skills", ["extractor_version", "skill_id", "spec"], rows)
+
+    def previous_extraction(self, version: str) -> tuple[str, dict[str, dict]] | None:
+        """The other extractor version with the most extractions whose skill specs are kept, and those
+        specs; None when there is none (a new store, or versions from before specs were kept)."""
+        row = self.con.execute(
+            "SELECT extractor_version FROM extractions WHERE extractor_version <> ? AND extractor_version "
+            "IN (SELECT extractor_version FROM extractor_skills) "
+            "GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1",
+            [version],
+        ).fetchone()
+        if row is None:
+            return None
+        specs = self.con.execute(
+            "SELECT skill_id, spec FROM extractor_skills WHERE extractor_version = ?", [row[0]]
+        ).fetchall()
+        return row[0], {skill_id: json.loads(spec) for skill_id, spec in specs}
+
+    def carry_candidates(
+        self, previous: str, keys: Sequence[str]
+    ) -> list[tuple[str, str | None, str | None]]:
+        """``(posting_key, title, text)`` of ``keys`` extracted by ``previous`` at their current content
+        and not quarantined by that extraction: the postings whose rows may be copied to a new version."""
+        with self._keys("carry_keys", keys):
+            return self.con.execute(
+                "SELECT p.posting_key, p.title, p.text FROM postings p JOIN carry_keys USING (posting_key) "
+                "JOIN extractions e ON e.posting_key = p.posting_key AND e.extractor_version = ? "
+                "AND e.content_hash = p.content_hash "
+                "WHERE p.posting_key NOT IN (SELECT json_extract_string(payload, '$.posting_key') "
+                "  FROM quarantine WHERE reason LIKE 'extract (' || ? || ')%' AND payload IS NOT NULL)",
+                [previous, previous],
+            ).fetchall()
+
+    def copy_extractions(self, previous: str, version: str, keys: Sequence[str], drop: Iterable[str]) -> None:
+        """Give ``keys`` under ``version`` the skills ``previous`` found, without the skills in ``drop``;
+        one transaction, so a posting is either carried over whole or still pending."""
+        drop = sorted(drop)
+        with self._keys("copy_keys", keys), self.transaction() as con:
+            for table in ("posting_skills", "extractions"):
+                con.execute(
+                    f"DELETE FROM {table} WHERE extractor_version = ? "  # noqa: S608 - fixed names
+                    "AND posting_key IN (SELECT posting_key FROM copy_keys)",
+                    [version],
+                )
+            con.execute(
+                "INSERT INTO posting_skills SELECT s.posting_key, ?, s.skill_id, s.n_mentions, "
+                "s.first_start, s.first_end, s.first_text "
+                "FROM posting_skills s JOIN copy_keys USING (posting_key) "
+                "WHERE s.extractor_version = ? AND NOT list_contains(?, s.skill_id)",
+                [version, previous, drop],
+            )
+            con.execute(
+                "INSERT INTO extractions SELECT e.posting_key, ?, e.content_hash, "
+                "(SELECT count(*) FROM posting_skills s WHERE s.posting_key = e.posting_key "
+                " AND s.extractor_version = ?), now() "
+                "FROM extractions e JOIN copy_keys USING (posting_key) WHERE e.extractor_version = ?",
+                [version, version, previous],
+            )
+
     # -- enrichment: roles, places, pay and duplicate groups, by enricher version ---------------------
     def pending_enrichment(self, enricher_version: str) -> list[str]:
         return self._pending("enrichments", "enricher_version", enricher_version)
@@ -649,6 +733,36 @@ class Store:
                 progress(len(batch))
         return counts
 
+    def collected_files(self, source: str) -> tuple[str, dict[str, Any]] | None:
+        """The fingerprint of ``source``'s files when they were last collected in full, and the result."""
+        row = self.con.execute(
+            "SELECT fingerprint, result::VARCHAR FROM collected_files WHERE source = ?", [source]
+        ).fetchone()
+        return (row[0], json.loads(row[1])) if row else None
+
+    def sources_seen_since(self, since: datetime) -> list[str]:
+        """Sources with postings seen at or after ``since`` (a collection touches every posting it reads)."""
+        rows = self.con.execute(
+            "SELECT DISTINCT source FROM postings WHERE last_seen_at >= ? ORDER BY 1", [since]
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def postings_digest(self, sources: Sequence[str]) -> str:
+        """A digest of the postings of ``sources`` (keys, contents, closings): it changes when any is added,
+        removed, edited or closed, so a skipped collection can check the store still holds what it gave."""
+        n, digest = self.con.execute(
+            "SELECT count(*), bit_xor(hash(posting_key, content_hash, closed_at)) FROM postings "
+            "WHERE list_contains(?, source)",
+            [list(sources)],
+        ).fetchone()
+        return f"{n}:{digest}"
+
+    def save_collected_files(self, source: str, fingerprint: str, result: dict[str, Any]) -> None:
+        self.con.execute(
+            "INSERT OR REPLACE INTO collected_files VALUES (?, ?, ?::JSON, ?)",
+            [source, fingerprint, json.dumps(result), _now()],
+        )
+
     def quarantined_reasons(self, source: str) -> set[tuple[str | None, str]]:
         """``(source_id, reason)`` pairs already quarantined for ``source``, so a re-run adds no copies."""
         return set(
@@ -656,6 +770,43 @@ class Store:
                 "SELECT DISTINCT source_id, reason FROM quarantine WHERE source = ?", [source]
             ).fetchall()
         )
+
+    # -- export: Parquet for tools that read a dataset, not a store -----------------------------------
+    def export_parquet(self, out_dir: Path, extractor_version: str, enricher_version: str) -> dict[str, int]:
+        """Write ``postings/`` and ``skills/`` under ``out_dir`` as Hive-partitioned Parquet,
+        ``source=<name>/month=<YYYY-MM>/``: DuckDB (``read_parquet(..., hive_partitioning=true)``), Dask
+        (``dask.dataframe.read_parquet``) and Spark (``spark.read.parquet``) read them as they are. The
+        month is the posting date's, else the month skillpulse first saw it. A posting's enrichment (roles,
+        seniority, places, industry, duplicate group) comes with it; the raw payloads stay in the store.
+        Each export replaces the two folders whole, so a re-export never holds a row twice."""
+        month = "strftime(COALESCE(p.posted_at, p.first_seen_at), '%Y-%m')"
+        postings = (
+            f"SELECT p.posting_key, p.source, {month} AS month, p.source_id, p.url, p.company, p.title, "
+            "p.locations::VARCHAR AS locations, p.remote, p.posted_at, p.first_seen_at, p.last_seen_at, "
+            "p.closed_at, p.text_kind, p.text, p.content_hash, e.seniority, e.countries, e.city, "
+            "e.remote_mode, e.industry, e.company_norm, e.dup_group, e.dup_kind, "
+            "(SELECT list(r.role ORDER BY r.role) FROM posting_roles r WHERE r.posting_key = p.posting_key "
+            " AND r.enricher_version = e.enricher_version) AS roles "
+            "FROM postings p LEFT JOIN posting_enrichment e "
+            "ON e.posting_key = p.posting_key AND e.enricher_version = $enricher"
+        )
+        skills = (
+            f"SELECT s.posting_key, p.source, {month} AS month, s.skill_id, s.n_mentions, s.first_text, "
+            "s.extractor_version FROM posting_skills s JOIN postings p USING (posting_key) "
+            "WHERE s.extractor_version = $extractor"
+        )
+        counts = {}
+        for name, query in (("postings", postings), ("skills", skills)):
+            target = out_dir / name
+            self.con.execute(
+                f"COPY ({query}) TO '{_sql_literal(str(target))}' "  # noqa: S608 - our own query and path
+                "(FORMAT parquet, PARTITION_BY (source, month), OVERWRITE, COMPRESSION zstd)",
+                {"enricher": enricher_version} if name == "postings" else {"extractor": extractor_version},
+            )
+            counts[name] = self.con.execute(
+                "SELECT count(*) FROM read_parquet(?, hive_partitioning = true)", [f"{target}/**/*.parquet"]
+            ).fetchone()[0]
+        return counts
 
 
 # -- what the report reads: its SQL lives here with the schema it depends on --------------------------------

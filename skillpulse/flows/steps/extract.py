@@ -16,11 +16,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from skillpulse.extractors import taxonomy_diff
 from skillpulse.extractors.skills import SkillExtractor
 from skillpulse.flows.sources.posting import Quarantined
 from skillpulse.flows.store import Store, batched
 
 EXTRACT_BATCH = 500
+CARRY_BATCH = 5_000  # postings tested and copied per transaction when a taxonomy change spares them
 # What the extractor reads of one posting: far more than any real ad (the bundled snapshot's longest text
 # has 22,675 characters) and well below spaCy's 1,000,000-character limit.
 MAX_EXTRACT_CHARS = 200_000
@@ -118,6 +120,32 @@ def extract_rows(extractor: SkillExtractor, rows: Sequence[TextRow]) -> ExtractB
     return batch
 
 
+def carry_over(
+    store: Store, extractor: SkillExtractor, keys: list[str], progress: Progress | None = None
+) -> set[str]:
+    """Copy the previous version's skills to this one for the pending postings a taxonomy change cannot
+    affect (``extractors.taxonomy_diff``); the keys carried over. Nothing is carried when there is no
+    previous version with kept specs, the extractor's code changed, or the change cannot be decided."""
+    version = extractor.version
+    specs = taxonomy_diff.skill_specs(extractor.taxonomy)
+    store.save_skill_specs(version, specs)
+    previous = store.previous_extraction(version) if keys else None
+    if previous is None or previous[0].split("-")[0] != version.split("-")[0]:
+        return set()
+    plan = taxonomy_diff.plan(previous[1], specs)
+    if plan is None:
+        return set()
+    carried: set[str] = set()
+    for chunk in batched(keys, CARRY_BATCH):
+        rows = store.carry_candidates(previous[0], chunk)
+        same = taxonomy_diff.unaffected(plan, ((k, extraction_text(t, x)) for k, t, x in rows))
+        store.copy_extractions(previous[0], version, same, plan.changed)
+        carried.update(same)
+        if progress:
+            progress(len(same))
+    return carried
+
+
 def extract(
     store: Store,
     extractor: SkillExtractor,
@@ -131,6 +159,9 @@ def extract(
     """
     version = extractor.version
     keys = store.pending_extraction(version)
+    carried = carry_over(store, extractor, keys, progress)
+    pending_before = len(keys)
+    keys = [k for k in keys if k not in carried] if carried else keys
     done = mentions_total = failed = 0
     batches = (store.texts_for_extraction(chunk) for chunk in batched(keys, EXTRACT_BATCH))
     results = run_batches(batches) if run_batches else (extract_rows(extractor, rows) for rows in batches)
@@ -144,4 +175,10 @@ def extract(
         mentions_total += batch.mentions
         if progress:
             progress(len(batch.keys))
-    return {"extracted": done, "mentions": mentions_total, "pending_before": len(keys), "failed": failed}
+    return {
+        "extracted": done,
+        "carried_over": len(carried),
+        "mentions": mentions_total,
+        "pending_before": pending_before,
+        "failed": failed,
+    }
