@@ -29,8 +29,11 @@ def test_pipeline_flow_writes_a_report_and_a_rerun_adds_nothing(prefect_harness,
     with Store(db_path) as store:
         counts = {t: store.count(t) for t in ("postings", "extractions", "posting_skills", "posting_roles")}
         assert store.con.execute("SELECT status FROM runs").fetchall() == [("completed",)]
+    written = (out / "latest" / "report.html").stat().st_mtime_ns
     again = pipeline(db_path=str(db_path), out_dir=str(out), offline=True, limit=15)
     assert again["extracted"]["extracted"] == 0
+    assert (out / "latest" / "report.html").stat().st_mtime_ns == written  # nothing changed: reused
+    assert again["collected"][0]["read"] is False  # the unchanged snapshot was not read again
     assert all(c["new"] == 0 and c["changed"] == 0 for c in again["collected"])
     with Store(db_path) as store:
         assert counts == {t: store.count(t) for t in counts}

@@ -136,3 +136,28 @@ def test_presence_is_tested_with_the_matchers_own_spelling_rules(text):
     changed = dict(specs, hadoop={**specs["hadoop"], "fingerprint": "x"})
     plan = taxonomy_diff.plan(specs, changed)
     assert plan is not None and plan.may_affect(text)
+
+
+def test_the_report_inputs_digest_changes_with_any_row_a_report_reads(tmp_path):
+    from skillpulse.flows.steps import enrich as enrich_step
+
+    extractor = SkillExtractor(TAXONOMY_PATH)
+    x, e = extractor.version, enrich_step.ENRICHER_VERSION
+    with Store(tmp_path / "store.duckdb") as store:
+        collect_step.collect(store, ListSource(TEXTS), "r1")
+        extract_step.extract(store, extractor)
+        enrich_step.enrich(store)
+        digest = store.report_inputs_digest(x, e)
+        assert store.report_inputs_digest(x, e) == digest  # stable
+        edits = [
+            ("UPDATE posting_skills SET n_mentions = n_mentions + 1 WHERE posting_key = 'list:0'", None),
+            ("UPDATE posting_enrichment SET industry = 'x' WHERE posting_key = 'list:1'", None),
+            ("DELETE FROM posting_roles WHERE posting_key = 'list:2'", None),
+            ("UPDATE postings SET closed_at = now() WHERE posting_key = 'list:3'", None),
+        ]
+        seen = {digest}
+        for sql, _ in edits:
+            store.con.execute(sql)
+            now = store.report_inputs_digest(x, e)
+            assert now not in seen, sql
+            seen.add(now)

@@ -545,9 +545,32 @@ def _skill(entry: dict, line: int) -> Skill:
     )
 
 
+_LOADED: dict[tuple[str, int, int], Taxonomy] = {}
+
+
 def load_taxonomy(path: Path | str) -> Taxonomy:
-    """The taxonomy in ``path``; raises ``TaxonomyError`` listing every problem if there is any."""
+    """The taxonomy in ``path``; raises ``TaxonomyError`` listing every problem if there is any.
+
+    A file already loaded and not changed since (same size and modification time) is not parsed and
+    checked again: a run reads the taxonomy in several places, and checking costs about half a second.
+    """
     path = Path(path)
+    try:
+        stat = path.stat()
+        key: tuple[str, int, int] | None = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        key = None  # reported by _check below, as any unreadable file
+    if key in _LOADED:
+        return _LOADED[key]
+    taxonomy = _load(path)
+    if key is not None:
+        if len(_LOADED) > 8:
+            _LOADED.clear()
+        _LOADED[key] = taxonomy
+    return taxonomy
+
+
+def _load(path: Path) -> Taxonomy:
     problems, data, lines, raw = _check(path)
     if problems:
         raise TaxonomyError(problems)

@@ -9,6 +9,8 @@ process alone reads the store and writes each batch's rows as they arrive. The w
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import time
 import uuid
@@ -26,8 +28,9 @@ from prefect.runtime import flow_run
 from prefect.states import Failed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from skillpulse.extractors.skills import SkillExtractor
+from skillpulse.extractors.skills import EXTRACTOR_CODE_VERSION, SkillExtractor
 from skillpulse.extractors.taxonomy import load_taxonomy
+from skillpulse.extractors.taxonomy_diff import skill_specs
 from skillpulse.flows.progress import progress_bar
 from skillpulse.flows.runners import BATCHES_PER_WORKER, runner_workers, submit_in_window
 from skillpulse.flows.settings import TAXONOMY_PATH
@@ -37,7 +40,8 @@ from skillpulse.flows.steps import collect as collect_step
 from skillpulse.flows.steps import enrich as enrich_step
 from skillpulse.flows.steps import extract as extract_step
 from skillpulse.flows.store import Store
-from skillpulse.reports.build import build_report, run_summary_markdown
+from skillpulse.reports.build import build_report, existing_report, run_summary_markdown
+from skillpulse.reports.fingerprint import fingerprint
 
 
 @task(name="collect-snapshot")
@@ -144,13 +148,18 @@ def _on_runner(submit: Any) -> Any:
 # stopped (a killed worker, a locked file); each batch task retries once; collect tasks report failures
 # instead of raising.
 def extract_skills(db_path: str, taxonomy_path: str) -> dict[str, Any]:
-    extractor = _extractor(taxonomy_path)
+    version = f"{EXTRACTOR_CODE_VERSION}-{load_taxonomy(taxonomy_path).version}"
     run_batches = _on_runner(lambda rows: extract_batch.submit(taxonomy_path, rows))
     with Store(db_path) as store:
-        pending = len(store.pending_extraction(extractor.version))
+        pending = len(store.pending_extraction(version))
         with progress_bar("extract skills", total=pending) as advance:
-            result = extract_step.extract(store, extractor, advance, run_batches)
-    return {**result, "extractor_version": extractor.version}
+            if not pending:  # a warm run: no spaCy pipeline to build; the specs a later change compares with
+                if not store.has_skill_specs(version):
+                    store.save_skill_specs(version, skill_specs(load_taxonomy(taxonomy_path)))
+                return {"extracted": 0, "carried_over": 0, "mentions": 0, "pending_before": 0,
+                        "failed": 0, "extractor_version": version}  # fmt: skip
+            result = extract_step.extract(store, _extractor(taxonomy_path), advance, run_batches)
+    return {**result, "extractor_version": version}
 
 
 def enrich(db_path: str) -> dict[str, Any]:
@@ -164,19 +173,47 @@ def enrich(db_path: str) -> dict[str, Any]:
     return result
 
 
+def _report_key(store: Store, extractor_version: str, run_date: date, summary: dict) -> str:
+    """What decides a report's bytes: the code and configs (the fingerprint the report carries), the
+    rows it reads, its date, and the run summary it prints (live runs only)."""
+    live = [c for c in summary.get("collected", []) if c.get("source") != "snapshot"]
+    shown = (
+        [{k: v for k, v in c.items() if k != "read"} for c in summary.get("collected", [])] if live else []
+    )
+    parts = [
+        fingerprint(),
+        extractor_version,
+        enrich_step.ENRICHER_VERSION,
+        store.report_inputs_digest(extractor_version, enrich_step.ENRICHER_VERSION),
+        run_date.isoformat(),
+        shown,
+    ]
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
 @task(name="report")
 def report(db_path: str, out_dir: str, taxonomy_path: str, extractor_version: str, summary: dict) -> str:
+    """Write the report, or point at today's when nothing it depends on changed since it was written."""
+    run_date = date.today()
     with Store(db_path) as store, progress_bar("report"):
         summary = {**summary, "postings_total": store.count("postings")}
-        paths = build_report(
-            store.con,
-            load_taxonomy(taxonomy_path),
-            extractor_version,
-            enrich_step.ENRICHER_VERSION,
-            Path(out_dir),
-            run_date=date.today(),
-            summary=summary,
+        key = _report_key(store, extractor_version, run_date, summary)
+        run_dir = str((Path(out_dir) / run_date.isoformat()).resolve())
+        written = store.report_written(run_dir)
+        paths = (
+            existing_report(Path(out_dir), run_date, written[1]) if written and written[0] == key else None
         )
+        if paths is None:
+            paths = build_report(
+                store.con,
+                load_taxonomy(taxonomy_path),
+                extractor_version,
+                enrich_step.ENRICHER_VERSION,
+                Path(out_dir),
+                run_date=run_date,
+                summary=summary,
+            )
+            store.save_report_written(run_dir, key, paths.verdict_table)
     create_markdown_artifact(
         key="skillpulse-run-summary",
         markdown=f"# skillpulse run summary\n\n{run_summary_markdown(summary.get('collected', []))}",

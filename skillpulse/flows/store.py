@@ -84,6 +84,13 @@ CREATE TABLE IF NOT EXISTS collected_files (
     result JSON NOT NULL,
     collected_at TIMESTAMPTZ NOT NULL
 );
+-- the last report written into each folder and what it was computed from, so an unchanged run reuses it
+CREATE TABLE IF NOT EXISTS reports_written (
+    run_dir VARCHAR PRIMARY KEY,
+    inputs_key VARCHAR NOT NULL,
+    verdict_table VARCHAR NOT NULL,
+    written_at TIMESTAMPTZ NOT NULL
+);
 CREATE TABLE IF NOT EXISTS quarantine (
     source VARCHAR NOT NULL,
     source_id VARCHAR,
@@ -177,6 +184,26 @@ CREATE TABLE IF NOT EXISTS survey_salaries (
 """
 
 
+# What a report reads, per table: the columns that decide it and which rows ($x: the extractor version,
+# $e: the enricher version). A digest of them decides whether a report can be reused.
+REPORT_INPUTS = [
+    ("postings", "posting_key, content_hash, closed_at, posted_at", "TRUE"),
+    ("posting_skills", "posting_key, skill_id, n_mentions", "extractor_version = $x"),
+    ("extractions", "posting_key, content_hash", "extractor_version = $x"),
+    ("posting_roles", "posting_key, role", "enricher_version = $e"),
+    (
+        "posting_enrichment",
+        "posting_key, seniority, countries, city, remote_mode, industry, company_norm, dup_group, dup_kind",
+        "enricher_version = $e",
+    ),
+    (
+        "posting_salaries",
+        "posting_key, n, annual_usd_min, annual_usd_max, rejected_reason",
+        "enricher_version = $e",
+    ),
+    ("survey_salaries", "row_number, salary_in_usd, work_year, job_title", "TRUE"),
+    ("quarantine", "source, source_id, reason", "TRUE"),
+]
 SKILL_COLUMNS = [
     "posting_key", "extractor_version", "skill_id", "n_mentions", "first_start", "first_end", "first_text",
 ]  # fmt: skip
@@ -518,6 +545,13 @@ class Store:
         with self.transaction() as con:
             self.insert_rows(con, "extractor_skills", ["extractor_version", "skill_id", "spec"], rows)
 
+    def has_skill_specs(self, version: str) -> bool:
+        return bool(
+            self.con.execute(
+                "SELECT count(*) FROM extractor_skills WHERE extractor_version = ?", [version]
+            ).fetchone()[0]
+        )
+
     def previous_extraction(self, version: str) -> tuple[str, dict[str, dict]] | None:
         """The other extractor version with the most extractions whose skill specs are kept, and those
         specs; None when there is none (a new store, or versions from before specs were kept)."""
@@ -769,6 +803,32 @@ class Store:
             self.con.execute(
                 "SELECT DISTINCT source_id, reason FROM quarantine WHERE source = ?", [source]
             ).fetchall()
+        )
+
+    # -- reports: what a report was computed from ------------------------------------------------------
+    def report_inputs_digest(self, extractor_version: str, enricher_version: str) -> str:
+        """A digest of every row a report reads: postings, their skills, enrichment, pay, duplicate groups
+        and the survey. Any added, removed or edited row changes it."""
+        digests = [
+            f"(SELECT count(*) || ':' || bit_xor(hash({cols})) FROM {table} WHERE {where})"
+            for table, cols, where in REPORT_INPUTS
+        ]
+        parts = self.con.execute(
+            "SELECT " + ", ".join(digests), {"x": extractor_version, "e": enricher_version}
+        ).fetchone()
+        return "|".join(str(p) for p in parts)
+
+    def report_written(self, run_dir: str) -> tuple[str, str] | None:
+        """``(inputs_key, verdict_table)`` of the last report written into ``run_dir``."""
+        row = self.con.execute(
+            "SELECT inputs_key, verdict_table FROM reports_written WHERE run_dir = ?", [run_dir]
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def save_report_written(self, run_dir: str, inputs_key: str, verdict_table: str) -> None:
+        self.con.execute(
+            "INSERT OR REPLACE INTO reports_written VALUES (?, ?, ?, ?)",
+            [run_dir, inputs_key, verdict_table, _now()],
         )
 
     # -- export: Parquet for tools that read a dataset, not a store -----------------------------------

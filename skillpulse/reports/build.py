@@ -234,6 +234,16 @@ def _write_table(frame: pd.DataFrame, directory: Path, name: str) -> None:
     parquet.to_parquet(directory / f"{name}.parquet", index=False)
 
 
+def existing_report(out_dir: Path, run_date: date, verdict_table: str) -> ReportPaths | None:
+    """The report already written under ``out_dir/<date>/``, pointed at as ``latest`` again; None when
+    any of its files is missing. The caller decides it is still right (``flows.pipeline.report``)."""
+    run_dir = out_dir / run_date.isoformat()
+    files = [run_dir / name for name in ("report.md", "report.html", "claims.json", "skill_shares.csv")]
+    if not all(f.is_file() for f in files):
+        return None
+    return ReportPaths(run_dir, *files, _point_latest(out_dir, run_dir), verdict_table)
+
+
 def _point_latest(out_dir: Path, run_dir: Path) -> Path:
     latest = out_dir / "latest"
     if latest.is_symlink() or latest.is_file():
