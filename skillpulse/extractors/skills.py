@@ -206,38 +206,37 @@ class SkillExtractor:
             self._zh = nlp
         return self._zh
 
-    def _nlp_for(self, text: str) -> Language:
-        return self.nlp_zh if has_cjk(text) else self.nlp
-
     def extract(self, text: str) -> list[Mention]:
-        return doc_mentions(self._nlp_for(text)(text))
+        return self.component.mentions(text)
+
+    def docs(self, texts: Iterable[str], batch_size: int = 64) -> Iterator[Doc]:
+        """spaCy docs with the mentions as spans (``doc.spans["skills"]``), Chinese routed to the ``zh``
+        pipeline: for downstream components that need tokens. Extraction itself does not."""
+        it = iter(texts)
+        while chunk := list(itertools.islice(it, max(batch_size, 1) * 4)):
+            zh = {i for i, t in enumerate(chunk) if has_cjk(t)}
+            en_docs = self.nlp.pipe((t for i, t in enumerate(chunk) if i not in zh), batch_size=batch_size)
+            zh_docs = self.nlp_zh.pipe((chunk[i] for i in sorted(zh)), batch_size=batch_size) if zh else None
+            for i in range(len(chunk)):
+                yield next(zh_docs) if i in zh else next(en_docs)  # type: ignore[arg-type]
 
     def extract_many(
         self, texts: Iterable[str], batch_size: int = 64, n_process: int = 1
     ) -> Iterator[list[Mention]]:
-        """Mentions per text, in input order; streams (one chunk of texts in memory at a time).
+        """Mentions per text, in input order; streams.
 
-        ``n_process > 1`` farms chunks out to worker processes that send back only the mentions (spaCy's
-        own multiprocessing would ship every token of every doc back).
+        The matcher works on characters, so mentions need no tokens: the spaCy pipeline (which the
+        component's ``doc.spans`` serve) is skipped, and a text costs one scan of the compiled taxonomy,
+        about what tokenising it would cost alone. The mentions are the ones the component records on a
+        doc (``doc_mentions``), for every language. ``n_process > 1`` farms chunks out to worker processes
+        that send back only the mentions.
         """
         if n_process > 1:
             yield from self._extract_parallel(texts, batch_size, n_process)
             return
-        it = iter(texts)
-        chunk_size = max(batch_size, 1) * 4
-        while chunk := list(itertools.islice(it, chunk_size)):
-            zh = [i for i, t in enumerate(chunk) if has_cjk(t)]
-            if not zh:
-                for doc in self.nlp.pipe(chunk, batch_size=batch_size):
-                    yield doc_mentions(doc)
-                continue
-            zh_set = set(zh)
-            en_docs = self.nlp.pipe(
-                (t for i, t in enumerate(chunk) if i not in zh_set), batch_size=batch_size
-            )
-            zh_docs = self.nlp_zh.pipe((chunk[i] for i in zh), batch_size=batch_size)
-            for i in range(len(chunk)):
-                yield doc_mentions(next(zh_docs) if i in zh_set else next(en_docs))
+        mentions = self.component.mentions
+        for text in texts:
+            yield mentions(text)
 
     def _extract_parallel(
         self, texts: Iterable[str], batch_size: int, n_process: int

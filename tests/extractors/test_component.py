@@ -85,6 +85,26 @@ def test_extract_many_keeps_order_and_routes_chinese(extractor: SkillExtractor):
     assert results == [{"python"}, {"python", "r", "java"}, set(), set()]
 
 
+def test_extraction_without_tokens_gives_the_mentions_the_component_puts_on_docs(extractor: SkillExtractor):
+    """extract_many skips spaCy's pipeline; on real snapshot texts (English and Chinese) its mentions are
+    exactly those the component records on each doc."""
+    from skillpulse.extractors.skills import doc_mentions
+    from skillpulse.flows.sources.posting import Posting
+    from skillpulse.flows.sources.snapshot import SnapshotSource
+    from skillpulse.flows.steps.extract import extraction_text
+
+    texts = [
+        extraction_text(p.title, p.description)
+        for p in SnapshotSource(limit=40).fetch()
+        if isinstance(p, Posting) and p.description
+    ]
+    texts += ["强大的编程技能，尤其是 Python、R 和 Java", "Backend in C# and F#", ""]
+    direct = list(extractor.extract_many(texts))
+    via_docs = [doc_mentions(doc) for doc in extractor.docs(texts, batch_size=7)]
+    assert len(texts) > 300 and sum(map(len, direct)) > 1000
+    assert direct == via_docs
+
+
 def test_chinese_sentences_from_the_guide(skills_of):
     guide = {
         "机器学习工程师需要对先进的机器学习算法有深入的了解,例如神经网络和深度学习。": {

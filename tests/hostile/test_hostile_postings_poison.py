@@ -105,7 +105,7 @@ class Exploding:
     """The real extractor, except that one text makes it raise (as an unforeseen input might)."""
 
     def __init__(self, real: SkillExtractor, marker: str) -> None:
-        self.real, self.marker, self.version = real, marker, real.version
+        self.real, self.marker, self.version, self.taxonomy = real, marker, real.version, real.taxonomy
 
     def extract_many(self, texts: Iterable[str]) -> Iterator[list]:
         for text in texts:
