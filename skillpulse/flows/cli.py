@@ -206,6 +206,8 @@ def serve(
         int, typer.Option(help="Loopback port for the Prefect server this command starts.")
     ] = 4200,
     name: Annotated[str, typer.Option(help="Deployment name shown in the Prefect UI.")] = "scheduled",
+    workers: WorkersOption = None,
+    dask: DaskOption = None,
 ) -> None:
     """Run the pipeline on a schedule: start a Prefect server on loopback (or reuse $PREFECT_API_URL)
     and serve the pipeline as a deployment with a cron schedule. Ctrl-C stops both.
@@ -213,9 +215,15 @@ def serve(
     Open the printed UI address to watch runs. Scheduling needs a real server: the temporary one that
     `skillpulse run` uses schedules nothing.
     """
+    from skillpulse.flows.runners import default_workers, make_task_runner
     from skillpulse.flows.serve import serve_pipeline
 
     _check_taxonomy(TAXONOMY_PATH)
+    make_task_runner(workers or default_workers(), dask)  # refuse a missing Dask runner now, not per run
+    # Each scheduled run loads the flow in a new process: the environment carries the runner choice.
+    os.environ["SKILLPULSE_WORKERS"] = str(workers or default_workers())
+    if dask:
+        os.environ["SKILLPULSE_DASK_ADDRESS"] = dask
     serve_pipeline(
         cron=cron,
         db_path=str(db or default_db_path()),

@@ -26,13 +26,17 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
 from prefect.runtime import flow_run
 from prefect.states import Failed, State
-from prefect.task_runners import ThreadPoolTaskRunner
 
 from skillpulse.extractors.skills import EXTRACTOR_CODE_VERSION, SkillExtractor
 from skillpulse.extractors.taxonomy import load_taxonomy
 from skillpulse.extractors.taxonomy_diff import skill_specs
 from skillpulse.flows.progress import progress_bar
-from skillpulse.flows.runners import BATCHES_PER_WORKER, runner_workers, submit_in_window
+from skillpulse.flows.runners import (
+    BATCHES_PER_WORKER,
+    runner_workers,
+    submit_in_window,
+    task_runner_from_env,
+)
 from skillpulse.flows.settings import TAXONOMY_PATH
 from skillpulse.flows.sources import LIVE_SOURCES
 from skillpulse.flows.sources.snapshot import SnapshotSource
@@ -227,9 +231,9 @@ def report(db_path: str, out_dir: str, taxonomy_path: str, extractor_version: st
     return str(paths.html)
 
 
-# One thread by default (tests, the scheduled deployment); `skillpulse run` picks a process pool or Dask
-# with ``pipeline.with_options(task_runner=flows.runners.make_task_runner(...))``.
-@flow(name="skillpulse-pipeline", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=1))
+# One thread unless the environment says otherwise (``serve`` does); `skillpulse run` picks a process pool or
+# Dask with ``pipeline.with_options(task_runner=flows.runners.make_task_runner(...))``.
+@flow(name="skillpulse-pipeline", log_prints=True, task_runner=task_runner_from_env())
 def pipeline(
     db_path: str,
     out_dir: str = "reports",

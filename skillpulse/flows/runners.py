@@ -56,6 +56,17 @@ def make_task_runner(workers: int = 1, dask_address: str | None = None) -> Any:
     return ProcessPoolTaskRunner(max_workers=workers)
 
 
+def task_runner_from_env() -> Any:
+    """The flow's default runner: ``$SKILLPULSE_WORKERS`` processes (default 1, one thread) or the Dask
+    scheduler at ``$SKILLPULSE_DASK_ADDRESS``. ``serve`` sets them, because the runs it starts load the
+    flow afresh in another process, where only the environment carries the choice over."""
+    try:
+        workers = max(1, int(os.environ.get("SKILLPULSE_WORKERS", "1")))
+    except ValueError:
+        workers = 1
+    return make_task_runner(workers, os.environ.get("SKILLPULSE_DASK_ADDRESS") or None)
+
+
 def runner_workers(runner: Any) -> int:
     """How many batches the runner can work on at once (a Dask cluster: its current worker threads)."""
     workers = getattr(runner, "_max_workers", None) or getattr(runner, "max_workers", None)
