@@ -181,9 +181,14 @@ def _print_summary(summary: dict, seconds: float) -> None:
         )
     console.print(table)
     ex = summary["extracted"]
+    carried = (
+        f" · {ex['carried_over']} kept as they were (the taxonomy change cannot affect them)"
+        if ex.get("carried_over")
+        else ""
+    )
     console.print(
         f"Postings read: [bold]{summary['postings_read']}[/bold] · newly extracted: "
-        f"[bold]{ex['extracted']}[/bold] ({ex['mentions']} skill mentions) · took {seconds:.0f} s"
+        f"[bold]{ex['extracted']}[/bold] ({ex['mentions']} skill mentions){carried} · took {seconds:.0f} s"
     )
     stages = summary.get("seconds") or {}
     if stages:  # where the time went; the rest is Prefect starting its temporary server and the flow
