@@ -155,7 +155,7 @@ def extract_skills(db_path: str, taxonomy_path: str) -> dict[str, Any]:
     version = f"{EXTRACTOR_CODE_VERSION}-{load_taxonomy(taxonomy_path).version}"
     run_batches = _on_runner(lambda rows: extract_batch.submit(taxonomy_path, rows))
     with Store(db_path) as store:
-        pending = len(store.pending_extraction(version))
+        pending = store.count_pending_extraction(version)
         with progress_bar("extract skills", total=pending) as advance:
             if not pending:  # a warm run: no spaCy pipeline to build; the specs a later change compares with
                 if not store.has_skill_specs(version):
@@ -170,7 +170,7 @@ def enrich(db_path: str) -> dict[str, Any]:
     version = enrich_step.ENRICHER_VERSION
     run_batches = _on_runner(lambda records: enrich_batch.submit(version, records))
     with Store(db_path) as store:
-        with progress_bar("enrich", total=len(enrich_step.pending(store))) as advance:
+        with progress_bar("enrich", total=enrich_step.pending(store)) as advance:
             result = enrich_step.enrich(store, advance, run_batches, group=False)
         with progress_bar("group duplicates", total=store.count("postings")) as advance:
             result["duplicates"] = enrich_step.regroup(store, result["enriched"], advance)

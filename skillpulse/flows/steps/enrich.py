@@ -24,6 +24,7 @@ every record the pipeline could not process is kept with its reason, and the sto
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -64,8 +65,9 @@ def _version() -> str:
 ENRICHER_VERSION = _version()
 
 
-def pending(store: Store, version: str = ENRICHER_VERSION) -> list[str]:
-    return store.pending_enrichment(version)
+def pending(store: Store, version: str = ENRICHER_VERSION) -> int:
+    """How many postings lack an enrichment for ``version`` (or changed since theirs)."""
+    return store.count_pending_enrichment(version)
 
 
 def _json(value: Any) -> Any:
@@ -227,10 +229,11 @@ def enrich(
     Batches are read lazily and written as their results arrive; ``run_batches`` decides where they are
     computed (this process by default)."""
     version = ENRICHER_VERSION
-    keys = pending(store, version)
+    pending_before = store.count_pending_enrichment(version)
     done = 0
     failed = 0
-    batches = (stored_rows(store.postings_for_enrichment(chunk)) for chunk in batched(keys, BATCH))
+    records = itertools.chain.from_iterable(map(stored_rows, store.pending_enrichment_frames(version)))
+    batches = batched(records, BATCH)
     results = run_batches(batches) if run_batches else (enrich_rows(version, b) for b in batches)
     for batch in results:
         record_failures(store, "enrich", version, batch.failures)  # before the rows: a crash between retries
@@ -240,4 +243,4 @@ def enrich(
         if progress:
             progress(len(batch.keys))
     duplicates = regroup(store, done) if group else -1
-    return {"enriched": done, "pending_before": len(keys), "duplicates": duplicates, "failed": failed}
+    return {"enriched": done, "pending_before": pending_before, "duplicates": duplicates, "failed": failed}

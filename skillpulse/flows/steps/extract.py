@@ -19,7 +19,7 @@ from typing import Any
 from skillpulse.extractors import taxonomy_diff
 from skillpulse.extractors.skills import SkillExtractor
 from skillpulse.flows.sources.posting import Quarantined
-from skillpulse.flows.store import Store, batched
+from skillpulse.flows.store import Store
 
 EXTRACT_BATCH = 500
 CARRY_BATCH = 5_000  # postings tested and copied per transaction when a taxonomy change spares them
@@ -28,7 +28,7 @@ CARRY_BATCH = 5_000  # postings tested and copied per transaction when a taxonom
 MAX_EXTRACT_CHARS = 200_000
 
 Progress = Callable[[int], None]
-# (key, content_hash, title, text) of one stored posting, as ``Store.texts_for_extraction`` returns it
+# (key, content_hash, title, text) of one stored posting, as ``Store.pending_extraction_rows`` gives it
 TextRow = tuple[str, str, str | None, str | None]
 # How batches are computed: in this process by default, or by a Prefect task runner (a process pool, Dask),
 # which gets the batches lazily and yields their results in any order.
@@ -120,27 +120,24 @@ def extract_rows(extractor: SkillExtractor, rows: Sequence[TextRow]) -> ExtractB
     return batch
 
 
-def carry_over(
-    store: Store, extractor: SkillExtractor, keys: list[str], progress: Progress | None = None
-) -> set[str]:
+def carry_over(store: Store, extractor: SkillExtractor, progress: Progress | None = None) -> int:
     """Copy the previous version's skills to this one for the pending postings a taxonomy change cannot
-    affect (``extractors.taxonomy_diff``); the keys carried over. Nothing is carried when there is no
+    affect (``extractors.taxonomy_diff``); how many were carried over. Nothing is carried when there is no
     previous version with kept specs, the extractor's code changed, or the change cannot be decided."""
     version = extractor.version
     specs = taxonomy_diff.skill_specs(extractor.taxonomy)
     store.save_skill_specs(version, specs)
-    previous = store.previous_extraction(version) if keys else None
+    previous = store.previous_extraction(version)
     if previous is None or previous[0].split("-")[0] != version.split("-")[0]:
-        return set()
+        return 0
     plan = taxonomy_diff.plan(previous[1], specs)
     if plan is None:
-        return set()
-    carried: set[str] = set()
-    for chunk in batched(keys, CARRY_BATCH):
-        rows = store.carry_candidates(previous[0], chunk)
+        return 0
+    carried = 0
+    for rows in store.carry_candidate_rows(previous[0], version, CARRY_BATCH):
         same = taxonomy_diff.unaffected(plan, ((k, extraction_text(t, x)) for k, t, x in rows))
         store.copy_extractions(previous[0], version, same, plan.changed)
-        carried.update(same)
+        carried += len(same)
         if progress:
             progress(len(same))
     return carried
@@ -158,12 +155,10 @@ def extract(
     batches whatever the store's size; ``run_batches`` decides where they are computed.
     """
     version = extractor.version
-    keys = store.pending_extraction(version)
-    carried = carry_over(store, extractor, keys, progress)
-    pending_before = len(keys)
-    keys = [k for k in keys if k not in carried] if carried else keys
+    pending_before = store.count_pending_extraction(version)
+    carried = carry_over(store, extractor, progress) if pending_before else 0
     done = mentions_total = failed = 0
-    batches = (store.texts_for_extraction(chunk) for chunk in batched(keys, EXTRACT_BATCH))
+    batches = store.pending_extraction_rows(version, EXTRACT_BATCH)
     results = run_batches(batches) if run_batches else (extract_rows(extractor, rows) for rows in batches)
     for batch in results:
         if batch.version != version:  # a worker read another taxonomy (the file changed during the run)
@@ -177,7 +172,7 @@ def extract(
             progress(len(batch.keys))
     return {
         "extracted": done,
-        "carried_over": len(carried),
+        "carried_over": carried,
         "mentions": mentions_total,
         "pending_before": pending_before,
         "failed": failed,
