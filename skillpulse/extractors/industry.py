@@ -13,6 +13,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from skillpulse.extractors.roles import LiteralGate, fold_for_literals
+
 INDUSTRIES = (
     "software_internet",
     "ai_ml",
@@ -319,6 +321,13 @@ _RULES: dict[str, list[tuple[str, int]]] = {
     ],
 }  # fmt: skip
 _COMPILED = {industry: [(re.compile(p), w) for p, w in rules] for industry, rules in _RULES.items()}
+# The same rules as literal gates (see ``LiteralGate``): a rule runs only on an opening that contains a
+# literal its matches need, and only with its alternatives that can match there. A weight-0 rule adds
+# nothing to a score, so it is not run at all.
+_GATES = {
+    industry: [(LiteralGate.of(pattern), weight) for pattern, weight in rules if weight]
+    for industry, rules in _COMPILED.items()
+}
 # Benefits sections mention health insurance and 401k; they say nothing about the employer's industry.
 _BENEFITS = re.compile(
     r"health(?:care)?,? (?:dental|vision|insurance|benefits|coverage|plan)|medical,? dental|"
@@ -326,6 +335,7 @@ _BENEFITS = re.compile(
     r"(?:paid|generous) (?:parental|family) leave",
     re.IGNORECASE,
 )
+_BENEFITS_GATE = LiteralGate.of(_BENEFITS, folded=True)
 _CORP = re.compile(
     r"\s*(?:\((?:yc|ycombinator)[^)]*\)|,?\s*\b(?:inc|llc|ltd|gmbh|corp|corporation|co|plc|ag|sa|bv)\b\.?)\s*",
     re.IGNORECASE,
@@ -378,16 +388,26 @@ def from_source(attributes: dict | None) -> str | None:
     return from_linkedin(industry) if industry else None
 
 
+def _opening(text: str, limit: int) -> str:
+    """The lower-cased opening the rules read, benefits sentences blanked out (the benefits pattern runs
+    only with its alternatives whose literals occur: see ``LiteralGate``)."""
+    opening = text[:limit].lower()  # patterns are lower case: faster than IGNORECASE
+    benefits = _BENEFITS_GATE.narrow(fold_for_literals(opening))
+    return benefits.sub(" ", opening) if benefits is not None else opening
+
+
 def from_text(text: str | None, limit: int = 1200) -> str | None:
     """Best-scoring industry in the company's self-description (the text's opening), if it clears a bar."""
     if not text:
         return None
-    opening = _BENEFITS.sub(" ", text[:limit].lower())  # patterns are lower case: faster than IGNORECASE
+    opening = _opening(text, limit)
     scores: dict[str, int] = {}
-    for industry, rules in _COMPILED.items():
+    for industry, rules in _GATES.items():
         score = 0
-        for pattern, weight in rules:
-            score += weight * min(len(pattern.findall(opening)), 3)
+        for gate, weight in rules:
+            pattern = gate.narrow(opening)
+            if pattern is not None:
+                score += weight * min(len(pattern.findall(opening)), 3)
         if score:
             scores[industry] = score
     if not scores:

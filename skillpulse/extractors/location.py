@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from skillpulse.extractors.roles import LiteralGate, fold_for_literals
+
 COUNTRIES: dict[str, str] = {
     "united states": "US", "united states of america": "US", "usa": "US", "u.s.": "US", "u.s.a.": "US",
     "united kingdom": "GB", "uk": "GB", "u.k.": "GB", "england": "GB", "scotland": "GB",
@@ -122,6 +124,19 @@ _STRONG_ONSITE = re.compile(
     r"this (?:is an|role is) (?:on-?site|in[- ]office))\b",
     re.IGNORECASE,
 )
+
+
+# The body is read only for these phrases, and most bodies contain none of the literals they need (see
+# ``LiteralGate``): a literal test on the folded body replaces a regex pass over 20,000 characters.
+_STRONG_REMOTE_GATE = LiteralGate.of(_STRONG_REMOTE, folded=True)
+_STRONG_ONSITE_GATE = LiteralGate.of(_STRONG_ONSITE, folded=True)
+_HYBRID_GATE = LiteralGate.of(_HYBRID, folded=True)
+
+
+def _body_has(gate: LiteralGate, body: str, folded: str) -> bool:
+    """``gate.pattern.search(body)``, skipped when ``folded`` (the body folded) lacks its literals."""
+    pattern = gate.narrow(folded)
+    return pattern is not None and pattern.search(body) is not None
 
 
 @dataclass
@@ -240,11 +255,14 @@ def remote_mode(header: str, body: str | None = None, remote_flag: bool | None =
     for any remote/onsite word; ``body`` only for unambiguous phrases ("fully remote", "no remote").
     """
     header, body = header or "", (body or "")[:20_000]
-    remote = bool(_REMOTE.search(header)) or bool(_STRONG_REMOTE.search(body))
-    onsite = bool(_ONSITE.search(header)) or bool(_STRONG_ONSITE.search(body))
-    hybrid = bool(_HYBRID.search(header)) or bool(_HYBRID.search(body[:3000]))
+    folded = fold_for_literals(body)
+    strong_remote = _body_has(_STRONG_REMOTE_GATE, body, folded)
+    remote = bool(_REMOTE.search(header)) or strong_remote
+    onsite = bool(_ONSITE.search(header)) or _body_has(_STRONG_ONSITE_GATE, body, folded)
+    opening = body[:3000]
+    hybrid = bool(_HYBRID.search(header)) or _body_has(_HYBRID_GATE, opening, fold_for_literals(opening))
     if re.search(r"\bno remote\b|\bnot remote\b", header, re.IGNORECASE):
-        remote = bool(_STRONG_REMOTE.search(body))
+        remote = strong_remote
     if remote_flag is True and not (hybrid or onsite):
         remote = True
     if remote_flag is False and not (remote or hybrid):

@@ -19,6 +19,7 @@ from datetime import date
 from typing import Any
 
 from skillpulse.extractors.currency import CODES, SYMBOLS, currency_code_in, to_usd
+from skillpulse.extractors.roles import LeadScanner
 from skillpulse.extractors.stated_pay import compact, read_pay
 
 # Annualisation constants: a full-time year is 52 weeks of 5 days of 8 hours.
@@ -113,6 +114,9 @@ _AMOUNT = re.compile(
     rf"(?:{_SEP}(?P<c2>{_CUR_PRE})?(?P<n2>{_NUM})(?P<k2>{_MULT})?(?P<big2>{_BIG})?)?"
     rf"(?P<lakh>{_LAKH})?(?P<plus>\+(?!\s*\d)(?!\s*(?i:equity|bonus|benefits|stock|options|rsu)))?(?P<c3>{_CUR_POST})?",
 )
+# Where an amount can start (see ``LeadScanner``): the optional "between " and currency in front of its
+# first digit cannot be skipped over by the regex engine, which otherwise tries the pattern everywhere.
+_AMOUNT_SCANNER = LeadScanner.of(_AMOUNT)
 _PERIOD_AFTER = re.compile(
     r"^\s*(?:(?:base|gross|salary|usd|eur|gbp|cad|\(usd\)|brutto)\s*)?(?:/|per|an?|each|p\.?\s?)\s*"
     r"(?P<p>hour|hr|h\b|day|week|wk|month|mo\b|mth|year|yr|y\b|annum|a\.?\b|annual)"
@@ -238,7 +242,7 @@ def parse_text(
         default_currency = currency_code_in(text)
     out: list[Salary] = []
     seen: set[tuple] = set()
-    for m in _AMOUNT.finditer(text):
+    for m in _AMOUNT_SCANNER.finditer(text) if _AMOUNT_SCANNER else _AMOUNT.finditer(text):
         found = _salary_at(text, m, provenance, default_currency, salary_field, on)
         if found is None:
             continue

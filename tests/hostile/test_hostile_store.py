@@ -131,16 +131,25 @@ def test_run_holds_the_store_for_its_whole_pipeline(tmp_path, monkeypatch):
     config = file_source(tmp_path)
     seen = {}
 
-    def pipeline(**kw):  # stands in for the Prefect flow: a second command runs while the first is going
-        seen["second"] = collect(tmp_path, db, config)
-        return {
-            "collected": [],
-            "extracted": {"extracted": 0, "mentions": 0},
-            "postings_read": 0,
-            "report": "r",
-        }
+    class Pipeline:  # stands in for the Prefect flow: a second command runs while the first is going
+        def with_options(self, **options):
+            return self
 
-    monkeypatch.setattr(pipeline_module, "pipeline", pipeline)
+        def __call__(self, **kw):
+            seen["second"] = collect(tmp_path, db, config)
+            return {
+                "collected": [],
+                "extracted": {"extracted": 0, "mentions": 0},
+                "postings_read": 0,
+                "report": "r",
+            }
+
+    import contextlib
+
+    import skillpulse.flows.runners as runners
+
+    monkeypatch.setattr(pipeline_module, "pipeline", Pipeline())
+    monkeypatch.setattr(runners, "shared_prefect_server", contextlib.nullcontext)  # no server needed
     result = CliRunner().invoke(app, ["run", "--offline", "--db", str(db), "--out", str(tmp_path / "r")])
     assert result.exit_code == 0, result.output
     output = refused(seen["second"])
