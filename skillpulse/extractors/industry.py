@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from skillpulse.extractors.roles import LiteralGate, fold_for_literals
+from skillpulse.extractors.regex_literals import LiteralGate, fold_for_literals
 
 INDUSTRIES = (
     "software_internet",

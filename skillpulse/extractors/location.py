@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from skillpulse.extractors.roles import LiteralGate, fold_for_literals
+from skillpulse.extractors.regex_literals import LiteralGate, fold_for_literals
 
 COUNTRIES: dict[str, str] = {
     "united states": "US", "united states of america": "US", "usa": "US", "u.s.": "US", "u.s.a.": "US",

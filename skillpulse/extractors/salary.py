@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any
 
 from skillpulse.extractors.currency import CODES, SYMBOLS, currency_code_in, to_usd
-from skillpulse.extractors.roles import LeadScanner
+from skillpulse.extractors.regex_literals import LeadScanner
 from skillpulse.extractors.stated_pay import compact, read_pay
 
 # Annualisation constants: a full-time year is 52 weeks of 5 days of 8 hours.

@@ -15,8 +15,11 @@ any mention their match covers, and mentions inside URLs or e-mail addresses nev
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
+from skillpulse.extractors.regex_literals import _has_any, fold_for_literals, required_literals
 from skillpulse.extractors.taxonomy import Skill, Taxonomy
 
 WINDOW = 80
@@ -112,6 +115,46 @@ def _trie_regex(keys: list[str]) -> str:
     return emit(trie)
 
 
+def _literals(pattern: str) -> tuple[str, ...] | None:
+    """Strings one of which every match of ``pattern`` contains, looked up in ``fold_for_literals`` of the
+    text (None: none can be named, the pattern always runs)."""
+    try:
+        return required_literals(re.compile(pattern), folded=True)
+    except (re.error, RecursionError, ValueError):
+        return None
+
+
+class _GatedJoin:
+    """Patterns that run as one alternation, built per text from only those that can match it.
+
+    A pattern none of whose required literals occurs in a text matches nowhere in it, and dropping an
+    alternative that matches nowhere changes no match of an alternation (at each position the engine
+    tries the alternatives in order and takes the first that matches). The taxonomy-wide exclusions and the
+    free-form patterns were a third of the matcher's time; most of them cannot match most postings.
+    """
+
+    def __init__(self, specs: list[tuple[str, str]], build: Callable[[list[tuple[str, str]]], Any]) -> None:
+        self.specs, self.build = specs, build
+        self.literals = [_literals(p) for _, p in specs]
+        self.built: dict[tuple[int, ...], Any] = {}
+
+    def for_text(self, folded: str) -> Any | None:
+        """The alternation of the patterns that may match the text whose folded form is ``folded``."""
+        kept = tuple(i for i, literals in enumerate(self.literals) if _has_any(folded, literals))
+        if not kept:
+            return None
+        if kept not in self.built:
+            if len(self.built) > 256:
+                self.built.clear()
+            self.built[kept] = self.build([self.specs[i] for i in kept])
+        return self.built[kept]
+
+
+def _exclusion_alternation(kept: list[tuple[str, str]]) -> re.Pattern[str]:
+    """Taxonomy-wide exclusions as one scan, fenced at word starts like the patterns."""
+    return re.compile(r"\b(?=\w)(?:" + "|".join(f"(?:{_scoped(p)})" for _, p in kept) + ")")
+
+
 class SkillMatcher:
     """Compiled taxonomy: ``find(text)`` returns accepted candidates, sorted by position."""
 
@@ -131,10 +174,12 @@ class SkillMatcher:
                 trie = _trie_regex(sorted(table))
                 pattern = rf"(?<![{_WORD}])(?=({trie})(s?)(?![{_WORD}]))"
                 self._scans.append((re.compile(pattern, flags), table, bool(flags)))
-        self._exclude = {s.id: [re.compile(p) for p in s.exclude] for s in taxonomy.skills if s.exclude}
+        self._exclude = {
+            s.id: [(re.compile(p), _literals(p)) for p in s.exclude] for s in taxonomy.skills if s.exclude
+        }
         # taxonomy-wide exclusions run once over a text (not per mention) and are fenced like the patterns
         self._exclude_all = (
-            re.compile(r"\b(?=\w)(?:" + "|".join(f"(?:{_scoped(p)})" for p in taxonomy.exclude) + ")")
+            _GatedJoin([("", p) for p in taxonomy.exclude], _exclusion_alternation)
             if taxonomy.exclude
             else None
         )
@@ -145,10 +190,14 @@ class SkillMatcher:
         at_word = [sp for sp in specs if _starts_at_word(sp[1])]
         anywhere = [sp for sp in specs if not _starts_at_word(sp[1])]
         self._pattern_scans = [
-            _joined(group, fence) for group, fence in ((at_word, r"\b(?=\w)"), (anywhere, "")) if group
+            _GatedJoin(group, lambda kept, fence=fence: _joined(kept, fence))
+            for group, fence in ((at_word, r"\b(?=\w)"), (anywhere, ""))
+            if group
         ]
         self._doc_rules = {
-            s.id: [(set(r.forms), re.compile(r.document)) for r in s.exclude_in_document]
+            s.id: [
+                (set(r.forms), re.compile(r.document), _literals(r.document)) for r in s.exclude_in_document
+            ]
             for s in taxonomy.skills
             if s.exclude_in_document
         }
@@ -159,7 +208,7 @@ class SkillMatcher:
 
     # ------------------------------------------------------------------ stages
 
-    def _raw(self, text: str) -> list[Candidate]:
+    def _raw(self, text: str, folded: str) -> list[Candidate]:
         best: dict[int, Candidate] = {}
         for pattern, table, fold in self._scans:
             for m in pattern.finditer(text):
@@ -175,7 +224,11 @@ class SkillMatcher:
                 prev = best.get(start)
                 if prev is None or end > prev.end:
                     best[start] = Candidate(info.skill.id, start, end, info.form, info.ambiguous)
-        for pattern, skills_groups in self._pattern_scans:
+        for scan in self._pattern_scans:
+            joined = scan.for_text(folded)
+            if joined is None:
+                continue
+            pattern, skills_groups = joined
             for m in pattern.finditer(text):
                 for skill, group in skills_groups:
                     if m.start(group) >= 0:
@@ -185,8 +238,14 @@ class SkillMatcher:
                         break
         return [best[k] for k in sorted(best)]
 
-    def _excluded(self, text: str, c: Candidate, spans: list[tuple[int, int]]) -> bool:
-        own = self._exclude.get(c.skill, ())
+    def _excluded(
+        self,
+        text: str,
+        c: Candidate,
+        spans: list[tuple[int, int]],
+        possible: dict[str, list[re.Pattern[str]]],
+    ) -> bool:
+        own = possible.get(c.skill)
         if own and _covered(text, c, own, WINDOW):
             return True
         return any(a <= c.start and b >= c.end for a, b in spans)
@@ -206,23 +265,31 @@ class SkillMatcher:
 
     def find(self, text: str, rejected: list[Candidate] | None = None) -> list[Candidate]:
         """Accepted mentions; pass ``rejected`` to collect the forms that were found but dropped (eval)."""
-        cands = self._raw(text)
+        folded = fold_for_literals(text)
+        cands = self._raw(text, folded)
         if not cands:
             return []
         kept: list[Candidate] = []
         doc_hits: dict[int, bool] = {}
-        spans = [m.span() for m in self._exclude_all.finditer(text)] if self._exclude_all else []
+        exclude_all = self._exclude_all.for_text(folded) if self._exclude_all else None
+        spans = [m.span() for m in exclude_all.finditer(text)] if exclude_all else []
+        # per skill, the own exclusions that may match here: one whose literals occur nowhere in the text
+        # cannot match in the window around a mention
+        possible = {
+            skill: [p for p, literals in self._exclude[skill] if _has_any(folded, literals)]
+            for skill in {c.skill for c in cands if c.skill in self._exclude}
+        }
         for c in cands:
             if _in_url(text, c):
                 _reject(rejected, c)
                 continue
-            if (c.skill in self._exclude or spans) and self._excluded(text, c, spans):
+            if (c.skill in self._exclude or spans) and self._excluded(text, c, spans, possible):
                 _reject(rejected, c)
                 continue
             rules = self._doc_rules.get(c.skill)
             if rules and any(
-                (not forms or c.form in forms) and doc_hits.setdefault(id(rx), rx.search(text) is not None)
-                for forms, rx in rules
+                (not forms or c.form in forms) and _doc_hit(doc_hits, rx, literals, text, folded)
+                for forms, rx, literals in rules
             ):
                 _reject(rejected, c)
                 continue
@@ -276,6 +343,15 @@ class SkillMatcher:
                 return False
             return n.accepted and n.skill != c.skill and self._evidence_ok[n.skill]
         return False
+
+
+def _doc_hit(
+    hits: dict[int, bool], rx: re.Pattern[str], literals: tuple[str, ...] | None, text: str, folded: str
+) -> bool:
+    """Whether a document-level exclusion matches ``text``; each is searched at most once per text."""
+    if id(rx) not in hits:
+        hits[id(rx)] = _has_any(folded, literals) and rx.search(text) is not None
+    return hits[id(rx)]
 
 
 def _covered(text: str, c: Candidate, patterns: list[re.Pattern[str]], width: int) -> bool:

@@ -22,20 +22,16 @@ import pytest
 import skillpulse
 from skillpulse.extractors import industry, location, salary
 from skillpulse.extractors.html import to_text
-from skillpulse.extractors.roles import (
+from skillpulse.extractors.regex_literals import (
     _RE_ALIASES,
     LeadScanner,
     LiteralGate,
-    RoleRules,
     _case_variants,
-    default_rules,
     fold_for_literals,
-    header_segments,
-    hn_header,
-    load_roles,
     required_literals,
     top_level_alternatives,
 )
+from skillpulse.extractors.roles import RoleRules, default_rules, header_segments, hn_header, load_roles
 
 SNAPSHOT = Path(skillpulse.__file__).parent / "data" / "snapshot" / "hn_2026"
 

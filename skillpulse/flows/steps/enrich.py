@@ -34,7 +34,17 @@ from typing import Any
 
 import pandas as pd
 
-from skillpulse.extractors import currency, dedupe, industry, location, roles, salary, seniority, stated_pay
+from skillpulse.extractors import (
+    currency,
+    dedupe,
+    industry,
+    location,
+    regex_literals,
+    roles,
+    salary,
+    seniority,
+    stated_pay,
+)
 from skillpulse.extractors import enrich as enrich_mod
 from skillpulse.flows.steps.extract import error_text, record_failures
 from skillpulse.flows.store import ENRICHMENT_TABLES, Store, batched
@@ -55,7 +65,18 @@ def _version() -> str:
     files = [roles.ROLES_PATH, currency.FX_PATH, industry.COMPANY_MAP_PATH]
     files += [
         Path(m.__file__)
-        for m in (roles, salary, stated_pay, currency, location, industry, seniority, enrich_mod, dedupe)
+        for m in (
+            roles,
+            salary,
+            stated_pay,
+            currency,
+            location,
+            industry,
+            seniority,
+            enrich_mod,
+            dedupe,
+            regex_literals,
+        )
     ]
     for path in files:
         digest.update(Path(path).read_bytes())
