@@ -14,7 +14,7 @@ What is measured, per size (default 10,000 and 100,000 postings; 1,000,000 is al
   run's extraction and enrichment work it repeats (postings extracted and enriched again ÷ the first run's),
   and its seconds;
 - a taxonomy change (the ``hadoop`` skill gains the alias ``hadoop ecosystem``, as in
-  ``tests/test_incremental.py``): the postings re-extracted and those whose skills were carried over,
+  ``tests/test_incremental_runs.py``): the postings re-extracted and those whose skills were carried over,
   as fractions of the full-text postings.
 
 The postings are the bundled snapshot's real postings (every ``Posting`` ``SnapshotSource().fetch()``
