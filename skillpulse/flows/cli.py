@@ -220,11 +220,12 @@ def serve(
     Open the printed UI address to watch runs. Scheduling needs a real server: the temporary one that
     `skillpulse run` uses schedules nothing.
     """
-    from skillpulse.flows.runners import default_workers, make_task_runner
+    from skillpulse.flows.runners import default_workers, require_dask
     from skillpulse.flows.serve import serve_pipeline
 
     _check_taxonomy(TAXONOMY_PATH)
-    make_task_runner(workers or default_workers(), dask)  # refuse a missing Dask runner now, not per run
+    if dask:
+        require_dask(dask)  # refused now, not at every scheduled run
     # Each scheduled run loads the flow in a new process: the environment carries the runner choice.
     os.environ["SKILLPULSE_WORKERS"] = str(workers or default_workers())
     if dask:

@@ -36,16 +36,25 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def require_dask(dask_address: str) -> None:
+    """Refuse ``--dask`` in one line when the Dask runner is not installed. Nothing is imported: Prefect
+    reads its settings once, when first imported, and ``serve`` names its server only afterwards."""
+    import importlib.util
+
+    missing = [name for name in ("prefect_dask", "distributed") if importlib.util.find_spec(name) is None]
+    if missing:
+        raise UserError(
+            [f"--dask {dask_address}: the Dask task runner is not installed ({', '.join(missing)} missing)."],
+            hint="Install it with `pip install 'skillpulse[dask]'` (prefect-dask and distributed).",
+        )
+
+
 def make_task_runner(workers: int = 1, dask_address: str | None = None) -> Any:
     """The task runner for ``workers`` local processes, or for the Dask scheduler at ``dask_address``."""
     if dask_address:
-        try:
-            from prefect_dask import DaskTaskRunner
-        except ImportError as exc:
-            raise UserError(
-                [f"--dask {dask_address}: the Dask task runner is not installed ({exc.name} is missing)."],
-                hint="Install it with `pip install 'skillpulse[dask]'` (prefect-dask and distributed).",
-            ) from exc
+        require_dask(dask_address)
+        from prefect_dask import DaskTaskRunner
+
         return DaskTaskRunner(address=dask_address)
     if workers <= 1:
         from prefect.task_runners import ThreadPoolTaskRunner
@@ -109,12 +118,15 @@ def shared_prefect_server() -> Iterator[str | None]:
         yield os.environ["PREFECT_API_URL"]
         return
     from prefect.server.api.server import SubprocessASGIServer
+    from prefect.settings import PREFECT_API_URL, temporary_settings
 
     server = SubprocessASGIServer()
     server.start(timeout=int(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")))
-    os.environ["PREFECT_API_URL"] = server.api_url
+    os.environ["PREFECT_API_URL"] = server.api_url  # for the worker processes
     try:
-        yield server.api_url
+        # and for this one: Prefect read its settings when first imported, before the server existed
+        with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+            yield server.api_url
     finally:
         try:
             from prefect.logging.handlers import APILogWorker
