@@ -82,6 +82,15 @@ WorkersOption = Annotated[
         show_default=False,
     ),
 ]
+ServeWorkersOption = Annotated[
+    int,
+    typer.Option(
+        "--workers",
+        min=1,
+        help="Processes that extract and enrich in parallel in each scheduled run (default 1: a process "
+        "pool in served runs can keep Ctrl-C waiting).",
+    ),
+]
 DaskOption = Annotated[
     str | None,
     typer.Option(
@@ -211,7 +220,7 @@ def serve(
         int, typer.Option(help="Loopback port for the Prefect server this command starts.")
     ] = 4200,
     name: Annotated[str, typer.Option(help="Deployment name shown in the Prefect UI.")] = "scheduled",
-    workers: WorkersOption = None,
+    workers: ServeWorkersOption = 1,
     dask: DaskOption = None,
 ) -> None:
     """Run the pipeline on a schedule: start a Prefect server on loopback (or reuse $PREFECT_API_URL)
@@ -220,14 +229,14 @@ def serve(
     Open the printed UI address to watch runs. Scheduling needs a real server: the temporary one that
     `skillpulse run` uses schedules nothing.
     """
-    from skillpulse.flows.runners import default_workers, require_dask
+    from skillpulse.flows.runners import require_dask
     from skillpulse.flows.serve import serve_pipeline
 
     _check_taxonomy(TAXONOMY_PATH)
     if dask:
         require_dask(dask)  # refused now, not at every scheduled run
     # Each scheduled run loads the flow in a new process: the environment carries the runner choice.
-    os.environ["SKILLPULSE_WORKERS"] = str(workers or default_workers())
+    os.environ["SKILLPULSE_WORKERS"] = str(workers)
     if dask:
         os.environ["SKILLPULSE_DASK_ADDRESS"] = dask
     serve_pipeline(
