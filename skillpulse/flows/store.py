@@ -523,15 +523,16 @@ class Store:
         return self._count_pending("extractions", "extractor_version", extractor_version, _FULL_TEXT)
 
     def pending_extraction_rows(self, extractor_version: str, size: int) -> Iterator[list[tuple]]:
-        """Batches of ``(posting_key, content_hash, title, text)`` still to extract, streamed in key order.
+        """Batches of ``(posting_key, content_hash, title, text)`` still to extract, streamed.
 
         One query read through a second connection while this one writes each batch's results: a scan of
         the store per run, not per batch (a join per batch grew with the store: 7 ms a batch at 10k
-        postings, 63 ms at 100k), and only a batch at a time in memory."""
+        postings, 63 ms at 100k), and only a batch at a time in memory. In no particular order: sorting
+        the texts needs them all in DuckDB's memory at once (at 1M postings the enrichment query ran out
+        of its 1 GB cap), and no posting's result depends on the order."""
         yield from self._stream(
             "SELECT p.posting_key, p.content_hash, p.title, p.text "
-            + self._pending_from("extractions", "extractor_version", _FULL_TEXT)
-            + " ORDER BY p.posting_key",
+            + self._pending_from("extractions", "extractor_version", _FULL_TEXT),
             [extractor_version],
             size,
         )
@@ -611,8 +612,7 @@ class Store:
             + " AND EXISTS (SELECT 1 FROM extractions prev WHERE prev.posting_key = p.posting_key "
             "  AND prev.extractor_version = ? AND prev.content_hash = p.content_hash) "
             "AND p.posting_key NOT IN (SELECT json_extract_string(payload, '$.posting_key') "
-            "  FROM quarantine WHERE reason LIKE 'extract (' || ? || ')%' AND payload IS NOT NULL) "
-            "ORDER BY p.posting_key",
+            "  FROM quarantine WHERE reason LIKE 'extract (' || ? || ')%' AND payload IS NOT NULL)",
             [version, previous, previous],
             size,
         )
@@ -649,13 +649,11 @@ class Store:
 
     def pending_enrichment_frames(self, enricher_version: str) -> Iterator[pd.DataFrame]:
         """Frames of ``ENRICH_CHUNK`` postings still to enrich (the columns ``postings_for_enrichment``
-        gives), streamed in key order through a second connection, like ``pending_extraction_rows``."""
+        gives), streamed through a second connection, like ``pending_extraction_rows``."""
         reader = self.con.cursor()
         try:
             reader.execute(
-                f"SELECT {_ENRICH_COLUMNS} "
-                + self._pending_from("enrichments", "enricher_version", "TRUE")
-                + " ORDER BY p.posting_key",
+                f"SELECT {_ENRICH_COLUMNS} " + self._pending_from("enrichments", "enricher_version", "TRUE"),
                 [enricher_version],
             )
             while len(frame := reader.fetch_df_chunk(1)):
