@@ -74,6 +74,10 @@ def prefect_server(port: int, console: Console) -> Iterator[str]:
                 proc.wait()
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def serve_pipeline(
     *,
     cron: str,
@@ -91,6 +95,9 @@ def serve_pipeline(
         console.print(
             f"Serving deployment [bold]skillpulse-pipeline/{name}[/bold] on cron '{cron}'. Ctrl-C stops."
         )
+        # Ctrl-C raises KeyboardInterrupt here, whatever the served loop is doing. Left to asyncio, the first
+        # SIGINT only cancels the loop's main task, which Prefect's runner can outlive (it kept serving).
+        signal.signal(signal.SIGINT, _interrupt)
         with suppress(KeyboardInterrupt):
             pipeline.serve(
                 name=name,
