@@ -538,11 +538,17 @@ class Store:
         )
 
     def _stream(self, query: str, params: list, size: int) -> Iterator[list[tuple]]:
-        reader = self.con.cursor()  # its own connection: its result survives this one's writes
+        """Batches of ``size`` rows of ``query``, read through a second connection."""
+        yield from self._read_apart(query, params, lambda reader: reader.fetchmany(size))
+
+    def _read_apart(self, query: str, params: list, fetch: Callable[[Any], Any]) -> Iterator[Any]:
+        """``fetch(reader)`` until it gives nothing, ``reader`` being a second connection running
+        ``query``: its result survives this connection's writes in between."""
+        reader = self.con.cursor()
         try:
             reader.execute(query, params)
-            while rows := reader.fetchmany(size):
-                yield rows
+            while len(chunk := fetch(reader)):
+                yield chunk
         finally:
             reader.close()
 
@@ -650,16 +656,11 @@ class Store:
     def pending_enrichment_frames(self, enricher_version: str) -> Iterator[pd.DataFrame]:
         """Frames of ``ENRICH_CHUNK`` postings still to enrich (the columns ``postings_for_enrichment``
         gives), streamed through a second connection, like ``pending_extraction_rows``."""
-        reader = self.con.cursor()
-        try:
-            reader.execute(
-                f"SELECT {_ENRICH_COLUMNS} " + self._pending_from("enrichments", "enricher_version", "TRUE"),
-                [enricher_version],
-            )
-            while len(frame := reader.fetch_df_chunk(1)):
-                yield frame
-        finally:
-            reader.close()
+        yield from self._read_apart(
+            f"SELECT {_ENRICH_COLUMNS} " + self._pending_from("enrichments", "enricher_version", "TRUE"),
+            [enricher_version],
+            lambda reader: reader.fetch_df_chunk(1),
+        )
 
     def postings_for_enrichment(self, keys: Sequence[str]) -> pd.DataFrame:
         with self._keys("enrich_keys", keys):
