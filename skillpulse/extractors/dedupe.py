@@ -21,6 +21,14 @@ posting, so a million postings fit in a few hundred MB whatever their texts. Tex
 postings at a time; the candidate pairs of every link kind are then found with sorts over those arrays.
 All of this is a faster route to the same answer: ``normalise``, ``signature`` and the rules above
 define the result.
+
+Copies are linked without comparing every pair of them. Postings with the same signature and the same
+company, title and roles are interchangeable for ``near`` (each pair of them is similar and compatible,
+and any third posting compares alike with all of them), and so are postings of one company + title +
+location with the same signature for ``key``. Pairs are formed between one posting of each such class,
+and the others are linked to it: the same groups and kinds, with links growing with the postings instead
+of with the square of the copies of a job (a job re-posted 15 times is 105 pairs in each of 16 bands;
+at a million postings those pairs took 10 GB).
 """
 
 from __future__ import annotations
@@ -280,6 +288,36 @@ def _equal_count(sigs: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return out
 
 
+def _signature_ids(sigs: np.ndarray) -> np.ndarray:
+    """Per row of ``sigs``, an id shared by exactly the rows with the same values: a 64-bit mix of the
+    row groups candidates, and a row that differs from its group's first row (a collision, vanishingly
+    rare) gets an id of its own."""
+    n = len(sigs)
+    mix = np.zeros(n, dtype=np.uint64)
+    for col in range(sigs.shape[1]):  # column by column: no (rows x NUM_PERM) uint64 temporary
+        mix *= np.uint64(0x9E3779B97F4A7C15)
+        mix ^= sigs[:, col].astype(np.uint64)
+    order, starts, sizes = _runs([mix])
+    first = np.repeat(order[starts], sizes)
+    ids = np.empty(n, dtype=np.int64)
+    ids[order] = first
+    differ = np.flatnonzero((sigs[order] != sigs[first]).any(axis=1))  # positions in ``order``
+    ids[order[differ]] = order[differ]  # its own id: its row index, which no group's id equals
+    return ids
+
+
+def _classes(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows equal in every column form a class: (rep, members, weight), ``rep`` the first row of each
+    class, ``members`` the other rows with ``rep_of`` them, as parallel arrays, and ``weight`` each rep's
+    class size."""
+    order, starts, sizes = _runs(columns)
+    reps = order[starts]
+    rep_of = np.repeat(reps, sizes)
+    later = np.ones(len(order), dtype=bool)
+    later[starts] = False
+    return reps, np.stack([order[later], rep_of[later]]), sizes
+
+
 class _Links:
     """Links found so far, as (kind rank, index array, index array); merged once at the end."""
 
@@ -356,37 +394,84 @@ def find_duplicates(items: Iterable[DedupeItem]) -> dict[str, tuple[str, str | N
         links.add("exact", canon[group_first[later]], canon[owner[later]])
     del digests, digest_of
 
-    # near: LSH candidates among the postings (one per key) that have a signature
-    near_of = np.flatnonzero((canon == np.arange(n)) & (rows >= 0))
-    near_rows = rows[near_of]
-    near_sigs = matrix if np.array_equal(near_rows, np.arange(len(matrix))) else matrix[near_rows]
+    sig_id = _signature_ids(matrix)  # per signature row
+    own = np.flatnonzero(canon == np.arange(n))  # one posting per key
+    _near_links(links, matrix, own, rows[own], sig_id, (comp_, title_, roles_))
+    _key_links(links, matrix, rows, canon, sig_id, (comp_, title_, place_))
+    return _groups(keys, canon, links)
+
+
+def _near_links(
+    links: _Links,
+    matrix: np.ndarray,
+    key_of: np.ndarray,
+    key_rows: np.ndarray,
+    sig_id: np.ndarray,
+    fields: tuple[np.ndarray, np.ndarray, np.ndarray],
+) -> None:
+    """LSH candidates among the postings (one per key) that have a signature, one posting per class of
+    interchangeable ones (same signature, company, title and roles).
+
+    A bucket counts every posting of its classes against MAX_BUCKET, as if the copies were compared one
+    by one; a class's own copies are linked (similarity 1, compatible fields) when one of its buckets is
+    within that bound."""
+    comp_, title_, roles_ = fields
+    has_sig = key_rows >= 0
+    near_of, near_rows = key_of[has_sig], key_rows[has_sig]
+    reps, members, weight = _classes([roles_[near_of], title_[near_of], comp_[near_of], sig_id[near_rows]])
+    rep_sigs = matrix[near_rows[reps]]
+    linked_inside = np.zeros(len(reps), dtype=bool)  # per rep: its class's copies are to be linked
     for band in range(BANDS):
-        cols = np.ascontiguousarray(near_sigs[:, band * ROWS : (band + 1) * ROWS])
+        cols = np.ascontiguousarray(rep_sigs[:, band * ROWS : (band + 1) * ROWS])
         if cols.dtype == np.uint32:  # a band's 4 x 32 bits as 2 x 64: half the sort keys
             cols = cols.view(np.uint64)
         order, starts, sizes = _runs(list(cols.T))
-        keep = (sizes >= 2) & (sizes <= MAX_BUCKET)
+        postings = np.add.reduceat(weight[order], starts) if len(order) else sizes
+        fits = (postings >= 2) & (postings <= MAX_BUCKET)
+        linked_inside[order[np.repeat(fits, sizes)]] = True
+        keep = fits & (sizes >= 2)
         for a, b in _run_pairs(order, starts[keep], sizes[keep]):
-            pa, pb = near_of[a], near_of[b]
+            pa, pb = near_of[reps[a]], near_of[reps[b]]
             ok = _compatible(comp_, pa, pb) & _compatible(title_, pa, pb) & _compatible(roles_, pa, pb)
             a, b = a[ok], b[ok]
-            same = _equal_count(near_sigs, a, b) / NUM_PERM >= NEAR_JACCARD
-            links.add("near", near_of[a[same]], near_of[b[same]])
+            same = _equal_count(rep_sigs, a, b) / NUM_PERM >= NEAR_JACCARD
+            links.add("near", near_of[reps[a[same]]], near_of[reps[b[same]]])
+    rep_index = np.empty(len(near_of), dtype=np.int64)
+    rep_index[reps] = np.arange(len(reps))
+    inside = linked_inside[rep_index[members[1]]]
+    links.add("near", near_of[members[0][inside]], near_of[members[1][inside]])
 
-    # key: same company + title + location (company and title are the key's, location each copy's)
+
+def _key_links(
+    links: _Links,
+    matrix: np.ndarray,
+    rows: np.ndarray,
+    canon: np.ndarray,
+    sig_id: np.ndarray,
+    fields: tuple[np.ndarray, np.ndarray, np.ndarray],
+) -> None:
+    """Same company + title + location (company and title are the key's, location each copy's), linked
+    when either has no text to compare or the texts are KEY_JACCARD similar; one posting per class of
+    those with the same signature (or none), the others linked to it."""
+    comp_, title_, place_ = fields
     c_comp, c_title = comp_[canon], title_[canon]
     has_key = np.flatnonzero((c_comp != 0) & (c_title != 0) & (place_ != 0))
-    if len(has_key):
-        order, starts, sizes = _runs([place_[has_key], c_title[has_key], c_comp[has_key]])
-        keep = sizes >= 2
-        for a, b in _run_pairs(has_key[order], starts[keep], sizes[keep]):
-            ra, rb = rows[canon[a]], rows[canon[b]]
-            both = (ra >= 0) & (rb >= 0)
-            ok = ~both
-            ok[both] = _equal_count(matrix, ra[both], rb[both]) / NUM_PERM >= KEY_JACCARD
-            links.add("key", canon[a[ok]], canon[b[ok]])
-
-    return _groups(keys, canon, links)
+    if not len(has_key):
+        return
+    c_rows = rows[canon[has_key]]
+    c_sig = np.full(len(c_rows), -1, dtype=np.int64)  # -1: no text to compare
+    c_sig[c_rows >= 0] = sig_id[c_rows[c_rows >= 0]]
+    reps, members, _ = _classes([c_sig, place_[has_key], c_title[has_key], c_comp[has_key]])
+    links.add("key", canon[has_key[members[0]]], canon[has_key[members[1]]])
+    rep_of = has_key[reps]
+    order, starts, sizes = _runs([place_[rep_of], c_title[rep_of], c_comp[rep_of]])
+    keep = sizes >= 2
+    for a, b in _run_pairs(rep_of[order], starts[keep], sizes[keep]):
+        ra, rb = rows[canon[a]], rows[canon[b]]
+        both = (ra >= 0) & (rb >= 0)
+        ok = ~both
+        ok[both] = _equal_count(matrix, ra[both], rb[both]) / NUM_PERM >= KEY_JACCARD
+        links.add("key", canon[a[ok]], canon[b[ok]])
 
 
 def _compatible(ids: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
