@@ -79,6 +79,18 @@ def test_a_new_alias_re_extracts_only_the_postings_that_contain_it_and_gives_a_f
     assert rows == full and rows
 
 
+def test_a_carry_over_in_several_streams_gives_the_same_rows(tmp_path, monkeypatch):
+    """Streams of two postings (a checkpoint between them), one affected posting skipped by each later
+    stream: the same counts and rows as one stream."""
+    changed = _taxonomy(tmp_path, HADOOP, HADOOP_MORE, "changed.yaml")
+    _, one_stream = _extracted(tmp_path, "one.duckdb", TAXONOMY_PATH, changed)
+    monkeypatch.setattr(extract_step, "CARRY_SEGMENT", 2)
+    monkeypatch.setattr(extract_step, "CARRY_BATCH", 1)
+    results, rows = _extracted(tmp_path, "several.duckdb", TAXONOMY_PATH, changed)
+    assert (results[1]["extracted"], results[1]["carried_over"]) == (2, 3)
+    assert rows == one_stream and rows
+
+
 def test_a_skill_whose_mentions_imply_a_changed_skill_is_re_extracted_too(tmp_path):
     # Tableau implies data_visualization: a posting naming only Tableau is affected by that skill's change
     text = Path(TAXONOMY_PATH).read_text(encoding="utf-8")

@@ -541,12 +541,29 @@ class Store:
         """Batches of ``size`` rows of ``query``, read through a second connection."""
         yield from self._read_apart(query, params, lambda reader: reader.fetchmany(size))
 
-    def _read_apart(self, query: str, params: list, fetch: Callable[[Any], Any]) -> Iterator[Any]:
+    def _read_apart(
+        self,
+        query: str,
+        params: list,
+        fetch: Callable[[Any], Any],
+        frames: dict[str, pd.DataFrame] | None = None,
+    ) -> Iterator[Any]:
         """``fetch(reader)`` until it gives nothing, ``reader`` being a second connection running
-        ``query``: its result survives this connection's writes in between."""
+        ``query``: its result survives this connection's writes in between.
+
+        The query is planned with every join's build side as written, the lookup on the right. Left to
+        its estimates, DuckDB may build on the postings instead, texts and all. The taxonomy carry-over
+        did that at 1M postings and ran out of the memory cap, so did 65k postings under 60 MB. The
+        setting is global in DuckDB, so it holds only while this query is planned."""
         reader = self.con.cursor()
+        for name, frame in (frames or {}).items():  # a registered frame is seen by its connection only
+            reader.register(name, frame)
         try:
-            reader.execute(query, params)
+            self.con.execute("SET disabled_optimizers = 'build_side_probe_side'")
+            try:
+                reader.execute(query, params)
+            finally:  # on this connection: a statement on ``reader`` would end its result
+                self.con.execute("RESET disabled_optimizers")
             while len(chunk := fetch(reader)):
                 yield chunk
         finally:
@@ -608,20 +625,31 @@ class Store:
         ).fetchall()
         return row[0], {skill_id: json.loads(spec) for skill_id, spec in specs}
 
-    def carry_candidate_rows(self, previous: str, version: str, size: int) -> Iterator[list[tuple]]:
+    def carry_candidate_rows(
+        self, previous: str, version: str, size: int, limit: int, skip: Sequence[str] = ()
+    ) -> Iterator[list[tuple]]:
         """Batches of ``(posting_key, title, text)`` still to extract for ``version`` that ``previous``
         extracted at their current content and did not quarantine: the postings whose rows may be copied
-        to the new version. Streamed like ``pending_extraction_rows``."""
-        yield from self._stream(
+        to the new version. At most ``limit`` of them, none of ``skip``; streamed like
+        ``pending_extraction_rows``."""
+        yield from self._read_apart(
             "SELECT p.posting_key, p.title, p.text "
             + self._pending_from("extractions", "extractor_version", _FULL_TEXT)
             + " AND EXISTS (SELECT 1 FROM extractions prev WHERE prev.posting_key = p.posting_key "
             "  AND prev.extractor_version = ? AND prev.content_hash = p.content_hash) "
             "AND p.posting_key NOT IN (SELECT json_extract_string(payload, '$.posting_key') "
-            "  FROM quarantine WHERE reason LIKE 'extract (' || ? || ')%' AND payload IS NOT NULL)",
-            [version, previous, previous],
-            size,
+            "  FROM quarantine WHERE reason LIKE 'extract (' || ? || ')%' AND payload IS NOT NULL) "
+            "AND p.posting_key NOT IN (SELECT posting_key FROM carry_skip) LIMIT ?",
+            [version, previous, previous, limit],
+            lambda reader: reader.fetchmany(size),
+            {"carry_skip": pd.DataFrame({"posting_key": list(skip)}, dtype=object)},
         )
+
+    def checkpoint(self) -> None:
+        """Write the WAL into the file. DuckDB keeps the index entries written since the last checkpoint
+        in memory, and cannot checkpoint while a stream is open. So a long stream of writes
+        (the taxonomy carry-over: 140 bytes per row, 5M rows at 1M postings) holds them all."""
+        self.con.execute("CHECKPOINT")
 
     def copy_extractions(self, previous: str, version: str, keys: Sequence[str], drop: Iterable[str]) -> None:
         """Give ``keys`` under ``version`` the skills ``previous`` found, without the skills in ``drop``;
@@ -641,11 +669,15 @@ class Store:
                 "WHERE s.extractor_version = ? AND NOT list_contains(?, s.skill_id)",
                 [version, previous, drop],
             )
+            # the skill counts of these keys only: a correlated count was planned as one over every
+            # posting of the version, and at 1M postings its hash table outgrew the memory cap
             con.execute(
-                "INSERT INTO extractions SELECT e.posting_key, ?, e.content_hash, "
-                "(SELECT count(*) FROM posting_skills s WHERE s.posting_key = e.posting_key "
-                " AND s.extractor_version = ?), now() "
-                "FROM extractions e JOIN copy_keys USING (posting_key) WHERE e.extractor_version = ?",
+                "INSERT INTO extractions SELECT e.posting_key, ?, e.content_hash, coalesce(c.n, 0), now() "
+                "FROM extractions e JOIN copy_keys USING (posting_key) "
+                "LEFT JOIN (SELECT s.posting_key, count(*) AS n FROM posting_skills s "
+                "  JOIN copy_keys USING (posting_key) WHERE s.extractor_version = ? GROUP BY 1) c "
+                "  USING (posting_key) "
+                "WHERE e.extractor_version = ?",
                 [version, version, previous],
             )
 

@@ -23,6 +23,9 @@ from skillpulse.flows.store import Store
 
 EXTRACT_BATCH = 500
 CARRY_BATCH = 5_000  # postings tested and copied per transaction when a taxonomy change spares them
+# postings per stream of the carry-over, with a checkpoint in between: the store's index entries written
+# during one stream stay in DuckDB's memory (about 1 KB per posting with its skills)
+CARRY_SEGMENT = 100_000
 # What the extractor reads of one posting: far more than any real ad (the bundled snapshot's longest text
 # has 22,675 characters) and well below spaCy's 1,000,000-character limit.
 MAX_EXTRACT_CHARS = 200_000
@@ -134,13 +137,21 @@ def carry_over(store: Store, extractor: SkillExtractor, progress: Progress | Non
     if plan is None:
         return 0
     carried = 0
-    for rows in store.carry_candidate_rows(previous[0], version, CARRY_BATCH):
-        same = taxonomy_diff.unaffected(plan, ((k, extraction_text(t, x)) for k, t, x in rows))
-        store.copy_extractions(previous[0], version, same, plan.changed)
-        carried += len(same)
-        if progress:
-            progress(len(same))
-    return carried
+    affected: list[str] = []  # tested and left to extract: still pending, so a later stream skips them
+    while True:
+        seen = 0
+        for rows in store.carry_candidate_rows(previous[0], version, CARRY_BATCH, CARRY_SEGMENT, affected):
+            same = taxonomy_diff.unaffected(plan, ((k, extraction_text(t, x)) for k, t, x in rows))
+            store.copy_extractions(previous[0], version, same, plan.changed)
+            kept = set(same)
+            affected += [key for key, _, _ in rows if key not in kept]
+            carried += len(same)
+            seen += len(rows)
+            if progress:
+                progress(len(same))
+        if seen < CARRY_SEGMENT:
+            return carried
+        store.checkpoint()
 
 
 def extract(
