@@ -14,6 +14,7 @@ from skillpulse.extractors.taxonomy import load_taxonomy
 from skillpulse.flows.settings import TAXONOMY_PATH
 from skillpulse.flows.sources.posting import Posting
 from skillpulse.flows.steps import collect as collect_step
+from skillpulse.flows.steps import enrich as enrich_step
 from skillpulse.flows.steps import extract as extract_step
 from skillpulse.flows.store import Store
 
@@ -84,7 +85,7 @@ def test_a_carry_over_in_several_streams_gives_the_same_rows(tmp_path, monkeypat
     stream: the same counts and rows as one stream."""
     changed = _taxonomy(tmp_path, HADOOP, HADOOP_MORE, "changed.yaml")
     _, one_stream = _extracted(tmp_path, "one.duckdb", TAXONOMY_PATH, changed)
-    monkeypatch.setattr(extract_step, "CARRY_SEGMENT", 2)
+    monkeypatch.setattr(extract_step, "SEGMENT", 2)
     monkeypatch.setattr(extract_step, "CARRY_BATCH", 1)
     results, rows = _extracted(tmp_path, "several.duckdb", TAXONOMY_PATH, changed)
     assert (results[1]["extracted"], results[1]["carried_over"]) == (2, 3)
@@ -173,3 +174,30 @@ def test_the_report_inputs_digest_changes_with_any_row_a_report_reads(tmp_path):
             now = store.report_inputs_digest(x, e)
             assert now not in seen, sql
             seen.add(now)
+
+
+def _extracted_and_enriched(tmp_path: Path, name: str) -> tuple[dict, dict, list[tuple], list[tuple]]:
+    with Store(tmp_path / name) as store:
+        collect_step.collect(store, ListSource(TEXTS * 3), "r1")
+        extractor = SkillExtractor(TAXONOMY_PATH)
+        extracted = extract_step.extract(store, extractor)
+        enriched = enrich_step.enrich(store)
+        enrichment = store.con.execute(
+            "SELECT * EXCLUDE (enricher_version) FROM posting_enrichment ORDER BY ALL"
+        ).fetchall()
+        return extracted, enriched, _rows(store, extractor.version), enrichment
+
+
+def test_extraction_and_enrichment_in_segments_give_the_same_rows(tmp_path, monkeypatch):
+    """Pending work is read in segments with a checkpoint between (DuckDB holds what a stream's writes
+    add to the indexes until then); segments of two postings give what one stream gives, every posting
+    once."""
+    whole = _extracted_and_enriched(tmp_path, "whole.duckdb")
+    calls: list[int] = []
+    real = Store.checkpoint
+    monkeypatch.setattr(extract_step, "SEGMENT", 2)
+    monkeypatch.setattr(Store, "checkpoint", lambda self: (calls.append(1), real(self)))
+    segmented = _extracted_and_enriched(tmp_path, "segmented.duckdb")
+    assert segmented == whole and whole[2] and whole[3]
+    assert whole[0]["extracted"] == whole[1]["enriched"] == 15
+    assert len(calls) == 7 + 7  # 15 postings: segments of 2, 2, ... and a last one of 1, for each step

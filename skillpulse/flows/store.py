@@ -522,8 +522,11 @@ class Store:
     def count_pending_extraction(self, extractor_version: str) -> int:
         return self._count_pending("extractions", "extractor_version", extractor_version, _FULL_TEXT)
 
-    def pending_extraction_rows(self, extractor_version: str, size: int) -> Iterator[list[tuple]]:
-        """Batches of ``(posting_key, content_hash, title, text)`` still to extract, streamed.
+    def pending_extraction_rows(
+        self, extractor_version: str, size: int, limit: int | None = None
+    ) -> Iterator[list[tuple]]:
+        """Batches of ``(posting_key, content_hash, title, text)`` still to extract (at most ``limit``),
+        streamed.
 
         One query read through a second connection while this one writes each batch's results: a scan of
         the store per run, not per batch (a join per batch grew with the store: 7 ms a batch at 10k
@@ -535,11 +538,13 @@ class Store:
             + self._pending_from("extractions", "extractor_version", _FULL_TEXT),
             [extractor_version],
             size,
+            limit,
         )
 
-    def _stream(self, query: str, params: list, size: int) -> Iterator[list[tuple]]:
-        """Batches of ``size`` rows of ``query``, read through a second connection."""
-        yield from self._read_apart(query, params, lambda reader: reader.fetchmany(size))
+    def _stream(self, query: str, params: list, size: int, limit: int | None = None) -> Iterator[list[tuple]]:
+        """Batches of ``size`` rows of ``query`` (at most ``limit`` in all), read through a second
+        connection."""
+        yield from self._read_apart(query, params, lambda reader: reader.fetchmany(size), limit=limit)
 
     def _read_apart(
         self,
@@ -547,6 +552,7 @@ class Store:
         params: list,
         fetch: Callable[[Any], Any],
         frames: dict[str, pd.DataFrame] | None = None,
+        limit: int | None = None,
     ) -> Iterator[Any]:
         """``fetch(reader)`` until it gives nothing, ``reader`` being a second connection running
         ``query``: its result survives this connection's writes in between.
@@ -554,7 +560,11 @@ class Store:
         The query is planned with every join's build side as written, the lookup on the right. Left to
         its estimates, DuckDB may build on the postings instead, texts and all. The taxonomy carry-over
         did that at 1M postings and ran out of the memory cap, so did 65k postings under 60 MB. The
-        setting is global in DuckDB, so it holds only while this query is planned."""
+        setting is global in DuckDB, so it holds only while this query is planned.
+
+        ``limit`` stops the reading after that many rows. It is not SQL's LIMIT: DuckDB 2.0.1 ignores a
+        LIMIT on these pending-work queries (a LEFT JOIN kept where the right side is NULL) and returns
+        every row."""
         reader = self.con.cursor()
         for name, frame in (frames or {}).items():  # a registered frame is seen by its connection only
             reader.register(name, frame)
@@ -564,7 +574,10 @@ class Store:
                 reader.execute(query, params)
             finally:  # on this connection: a statement on ``reader`` would end its result
                 self.con.execute("RESET disabled_optimizers")
-            while len(chunk := fetch(reader)):
+            left = limit
+            while (left is None or left > 0) and len(chunk := fetch(reader)):
+                if left is not None:
+                    chunk, left = chunk[:left], left - len(chunk)
                 yield chunk
         finally:
             reader.close()
@@ -639,16 +652,17 @@ class Store:
             "  AND prev.extractor_version = ? AND prev.content_hash = p.content_hash) "
             "AND p.posting_key NOT IN (SELECT json_extract_string(payload, '$.posting_key') "
             "  FROM quarantine WHERE reason LIKE 'extract (' || ? || ')%' AND payload IS NOT NULL) "
-            "AND p.posting_key NOT IN (SELECT posting_key FROM carry_skip) LIMIT ?",
-            [version, previous, previous, limit],
+            "AND p.posting_key NOT IN (SELECT posting_key FROM carry_skip)",
+            [version, previous, previous],
             lambda reader: reader.fetchmany(size),
             {"carry_skip": pd.DataFrame({"posting_key": list(skip)}, dtype=object)},
+            limit,
         )
 
     def checkpoint(self) -> None:
-        """Write the WAL into the file. DuckDB keeps the index entries written since the last checkpoint
-        in memory, and cannot checkpoint while a stream is open. So a long stream of writes
-        (the taxonomy carry-over: 140 bytes per row, 5M rows at 1M postings) holds them all."""
+        """Write the WAL into the file. DuckDB keeps the rows and index entries written since the last
+        checkpoint in memory (about 150 bytes a skill row), and cannot checkpoint while a stream is open,
+        so the steps read in segments (``steps.extract.in_segments``) and checkpoint between them."""
         self.con.execute("CHECKPOINT")
 
     def copy_extractions(self, previous: str, version: str, keys: Sequence[str], drop: Iterable[str]) -> None:
@@ -685,13 +699,16 @@ class Store:
     def count_pending_enrichment(self, enricher_version: str) -> int:
         return self._count_pending("enrichments", "enricher_version", enricher_version)
 
-    def pending_enrichment_frames(self, enricher_version: str) -> Iterator[pd.DataFrame]:
+    def pending_enrichment_frames(
+        self, enricher_version: str, limit: int | None = None
+    ) -> Iterator[pd.DataFrame]:
         """Frames of ``ENRICH_CHUNK`` postings still to enrich (the columns ``postings_for_enrichment``
-        gives), streamed through a second connection, like ``pending_extraction_rows``."""
+        gives; at most ``limit``), streamed through a second connection, like ``pending_extraction_rows``."""
         yield from self._read_apart(
             f"SELECT {_ENRICH_COLUMNS} " + self._pending_from("enrichments", "enricher_version", "TRUE"),
             [enricher_version],
             lambda reader: reader.fetch_df_chunk(1),
+            limit=limit,
         )
 
     def postings_for_enrichment(self, keys: Sequence[str]) -> pd.DataFrame:

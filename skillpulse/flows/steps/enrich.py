@@ -46,7 +46,7 @@ from skillpulse.extractors import (
     stated_pay,
 )
 from skillpulse.extractors import enrich as enrich_mod
-from skillpulse.flows.steps.extract import error_text, record_failures
+from skillpulse.flows.steps.extract import error_text, in_segments, record_failures
 from skillpulse.flows.store import ENRICHMENT_TABLES, Store, batched
 
 CODE_VERSION = "2"
@@ -253,15 +253,22 @@ def enrich(
     pending_before = store.count_pending_enrichment(version)
     done = 0
     failed = 0
-    records = itertools.chain.from_iterable(map(stored_rows, store.pending_enrichment_frames(version)))
-    batches = batched(records, BATCH)
-    results = run_batches(batches) if run_batches else (enrich_rows(version, b) for b in batches)
-    for batch in results:
-        record_failures(store, "enrich", version, batch.failures)  # before the rows: a crash between retries
-        store.write_enrichments(version, batch.keys, batch.rows)
-        done += len(batch.keys)
-        failed += len(batch.failures)
-        if progress:
-            progress(len(batch.keys))
+
+    def segment(limit: int) -> int:
+        nonlocal done, failed
+        before = done
+        frames = store.pending_enrichment_frames(version, limit)
+        batches = batched(itertools.chain.from_iterable(map(stored_rows, frames)), BATCH)
+        results = run_batches(batches) if run_batches else (enrich_rows(version, b) for b in batches)
+        for batch in results:
+            record_failures(store, "enrich", version, batch.failures)  # before the rows: a crash between
+            store.write_enrichments(version, batch.keys, batch.rows)
+            done += len(batch.keys)
+            failed += len(batch.failures)
+            if progress:
+                progress(len(batch.keys))
+        return done - before
+
+    in_segments(store, segment)
     duplicates = regroup(store, done) if group else -1
     return {"enriched": done, "pending_before": pending_before, "duplicates": duplicates, "failed": failed}

@@ -23,9 +23,10 @@ from skillpulse.flows.store import Store
 
 EXTRACT_BATCH = 500
 CARRY_BATCH = 5_000  # postings tested and copied per transaction when a taxonomy change spares them
-# postings per stream of the carry-over, with a checkpoint in between: the store's index entries written
-# during one stream stay in DuckDB's memory (about 1 KB per posting with its skills)
-CARRY_SEGMENT = 100_000
+# Postings per stream of pending work, with a checkpoint in between: the rows and index entries written
+# while a stream is open stay in DuckDB's memory, about 150 bytes a skill row (1M postings' skills
+# reached the 1 GB cap). 100k postings hold about 100 MB.
+SEGMENT = 100_000
 # What the extractor reads of one posting: far more than any real ad (the bundled snapshot's longest text
 # has 22,675 characters) and well below spaCy's 1,000,000-character limit.
 MAX_EXTRACT_CHARS = 200_000
@@ -138,19 +139,30 @@ def carry_over(store: Store, extractor: SkillExtractor, progress: Progress | Non
         return 0
     carried = 0
     affected: list[str] = []  # tested and left to extract: still pending, so a later stream skips them
-    while True:
+
+    def segment(limit: int) -> int:
+        nonlocal carried
         seen = 0
-        for rows in store.carry_candidate_rows(previous[0], version, CARRY_BATCH, CARRY_SEGMENT, affected):
+        for rows in store.carry_candidate_rows(previous[0], version, CARRY_BATCH, limit, affected):
             same = taxonomy_diff.unaffected(plan, ((k, extraction_text(t, x)) for k, t, x in rows))
             store.copy_extractions(previous[0], version, same, plan.changed)
             kept = set(same)
-            affected += [key for key, _, _ in rows if key not in kept]
+            affected.extend(key for key, _, _ in rows if key not in kept)
             carried += len(same)
             seen += len(rows)
             if progress:
                 progress(len(same))
-        if seen < CARRY_SEGMENT:
-            return carried
+        return seen
+
+    in_segments(store, segment)
+    return carried
+
+
+def in_segments(store: Store, segment: Callable[[int], int]) -> None:
+    """``segment(SEGMENT)`` (which reads at most that many postings and returns how many it read) until
+    one reads fewer, with a checkpoint after each. Every batch of a segment is written before the next
+    segment's query runs, so no posting is read twice."""
+    while segment(SEGMENT) >= SEGMENT:
         store.checkpoint()
 
 
@@ -169,18 +181,25 @@ def extract(
     pending_before = store.count_pending_extraction(version)
     carried = carry_over(store, extractor, progress) if pending_before else 0
     done = mentions_total = failed = 0
-    batches = store.pending_extraction_rows(version, EXTRACT_BATCH)
-    results = run_batches(batches) if run_batches else (extract_rows(extractor, rows) for rows in batches)
-    for batch in results:
-        if batch.version != version:  # a worker read another taxonomy (the file changed during the run)
-            raise RuntimeError(f"a worker extracted with {batch.version}, this run with {version}")
-        record_failures(store, "extract", version, batch.failures)  # before the status: a crash between
-        store.write_extractions(version, batch.keys, batch.skill_rows, batch.status_rows)
-        done += len(batch.keys)
-        failed += len(batch.failures)
-        mentions_total += batch.mentions
-        if progress:
-            progress(len(batch.keys))
+
+    def segment(limit: int) -> int:
+        nonlocal done, mentions_total, failed
+        before = done
+        batches = store.pending_extraction_rows(version, EXTRACT_BATCH, limit)
+        results = run_batches(batches) if run_batches else (extract_rows(extractor, rows) for rows in batches)
+        for batch in results:
+            if batch.version != version:  # a worker read another taxonomy (the file changed during the run)
+                raise RuntimeError(f"a worker extracted with {batch.version}, this run with {version}")
+            record_failures(store, "extract", version, batch.failures)  # before the status: a crash between
+            store.write_extractions(version, batch.keys, batch.skill_rows, batch.status_rows)
+            done += len(batch.keys)
+            failed += len(batch.failures)
+            mentions_total += batch.mentions
+            if progress:
+                progress(len(batch.keys))
+        return done - before
+
+    in_segments(store, segment)
     return {
         "extracted": done,
         "carried_over": carried,
