@@ -54,5 +54,8 @@ def test_a_run_through_a_pipe_prints_progress_lines_for_every_stage(tmp_path: Pa
         assert f"\n{stage}: done" in out, (stage, out[-3000:])
     # at interval 0, a line per batch: done/total, percent, rate
     assert re.search(r"\nextract skills: (\d+)/\1 \(100\.0 %\) · \d+/s", out), out[-3000:]
+    # grouping counts every posting it read, not only whole blocks of 5,000 (it said "done, 0" here)
+    grouped = re.search(r"\ngroup duplicates: done, ([\d,]+) in", out)
+    assert grouped and int(grouped[1].replace(",", "")) > 0, out[-3000:]
     assert "Traceback" not in out and "Error logging to API" not in out
     assert (tmp_path / "reports" / "latest" / "report.html").is_file()

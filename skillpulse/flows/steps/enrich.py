@@ -191,6 +191,7 @@ def _posting_rows(key: str, version: str, e: enrich_mod.Enrichment) -> dict[str,
 def _dedupe_items(
     store: Store, version: str, progress: Progress | None = None
 ) -> Iterator[dedupe.DedupeItem]:
+    n = 0
     for n, (key, text, company, title, locs, roles_csv, same_job_as) in enumerate(
         store.dedupe_rows(version), 1
     ):
@@ -210,6 +211,8 @@ def _dedupe_items(
             item_id=same_job_as or key,
             roles=tuple((roles_csv or "").split(",")) if roles_csv else (),
         )
+    if progress and n % 5_000:
+        progress(n % 5_000)  # the rest: the done-line counts every posting read
 
 
 def group_duplicates(
