@@ -135,13 +135,13 @@ def test_pending_postings_stream_in_bounded_memory(tmp_path, monkeypatch):
 
 def test_a_taxonomy_change_carries_over_in_bounded_memory(tmp_path, monkeypatch):
     """At 1M postings the carry-over of a taxonomy change ran out of DuckDB's memory cap: the planner made
-    the postings, texts and all, the build side of a join, a correlated count hashed every posting, and
-    the index entries written during one stream stayed in memory. Here 100 MB of texts against a 64 MB
-    cap, with five skills each under the previous version, carried over as ``carry_over`` does: batches
-    within streams of 10,000 postings, a checkpoint between streams."""
-    monkeypatch.setenv("SKILLPULSE_DUCKDB_MEMORY", "64MB")
+    the postings, texts and all, the build side of a join, and the index entries written during one
+    stream stayed in memory. Here 150 MB of texts against a 96 MB cap, with five skills each under the
+    previous version, carried over as ``carry_over`` does: batches within streams of 2,500 postings, a
+    checkpoint between streams. Without either fix it runs out of memory."""
+    monkeypatch.setenv("SKILLPULSE_DUCKDB_MEMORY", "96MB")
     with Store(tmp_path / "s.duckdb") as store:
-        for start in range(0, 40_000, 5_000):
+        for start in range(0, 60_000, 5_000):
             store.con.execute(
                 "INSERT INTO postings (posting_key, source, source_id, version, content_hash, "
                 "first_seen_at, last_seen_at, text_kind, text) SELECT 'x:' || i, 'x', i::VARCHAR, 1, "
@@ -156,14 +156,14 @@ def test_a_taxonomy_change_carries_over_in_bounded_memory(tmp_path, monkeypatch)
             "FROM postings p, range(5) r(s)"
         )
         carried, streams = 0, 0
-        while carried == 10_000 * streams:
+        while carried == 2_500 * streams:
             streams += 1
-            for rows in store.carry_candidate_rows("prev", "new", 2_500, 10_000):
+            for rows in store.carry_candidate_rows("prev", "new", 500, 2_500):
                 store.copy_extractions("prev", "new", [key for key, _, _ in rows], ["skill_4"])
                 carried += len(rows)
             store.checkpoint()
         counts = store.con.execute(
             "SELECT count(*), sum(n_skills) FROM extractions WHERE extractor_version = 'new'"
         ).fetchall()[0]
-    assert carried == 40_000 and streams == 5
-    assert counts == (40_000, 4 * 40_000)
+    assert carried == 60_000 and streams == 25
+    assert counts == (60_000, 4 * 60_000)

@@ -683,15 +683,11 @@ class Store:
                 "WHERE s.extractor_version = ? AND NOT list_contains(?, s.skill_id)",
                 [version, previous, drop],
             )
-            # the skill counts of these keys only: a correlated count was planned as one over every
-            # posting of the version, and at 1M postings its hash table outgrew the memory cap
             con.execute(
-                "INSERT INTO extractions SELECT e.posting_key, ?, e.content_hash, coalesce(c.n, 0), now() "
-                "FROM extractions e JOIN copy_keys USING (posting_key) "
-                "LEFT JOIN (SELECT s.posting_key, count(*) AS n FROM posting_skills s "
-                "  JOIN copy_keys USING (posting_key) WHERE s.extractor_version = ? GROUP BY 1) c "
-                "  USING (posting_key) "
-                "WHERE e.extractor_version = ?",
+                "INSERT INTO extractions SELECT e.posting_key, ?, e.content_hash, "
+                "(SELECT count(*) FROM posting_skills s WHERE s.posting_key = e.posting_key "
+                " AND s.extractor_version = ?), now() "
+                "FROM extractions e JOIN copy_keys USING (posting_key) WHERE e.extractor_version = ?",
                 [version, version, previous],
             )
 
