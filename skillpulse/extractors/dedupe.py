@@ -292,24 +292,22 @@ def _signature_ids(sigs: np.ndarray) -> np.ndarray:
     """Per row of ``sigs``, an id shared by exactly the rows with the same values: a 64-bit mix of the
     row groups candidates, and a row that differs from its group's first row (a collision, vanishingly
     rare) gets an id of its own."""
-    n = len(sigs)
-    mix = np.zeros(n, dtype=np.uint64)
+    mix = np.zeros(len(sigs), dtype=np.uint64)
     for col in range(sigs.shape[1]):  # column by column: no (rows x NUM_PERM) uint64 temporary
         mix *= np.uint64(0x9E3779B97F4A7C15)
         mix ^= sigs[:, col].astype(np.uint64)
-    order, starts, sizes = _runs([mix])
-    first = np.repeat(order[starts], sizes)
-    ids = np.empty(n, dtype=np.int64)
-    ids[order] = first
-    differ = np.flatnonzero((sigs[order] != sigs[first]).any(axis=1))  # positions in ``order``
-    ids[order[differ]] = order[differ]  # its own id: its row index, which no group's id equals
+    _, (later, first), _ = _classes([mix])
+    ids = np.arange(len(sigs))
+    ids[later] = first
+    differ = later[(sigs[later] != sigs[first]).any(axis=1)]
+    ids[differ] = differ  # its own id: its row index, which no group's id equals
     return ids
 
 
 def _classes(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Rows equal in every column form a class: (rep, members, weight), ``rep`` the first row of each
-    class, ``members`` the other rows with ``rep_of`` them, as parallel arrays, and ``weight`` each rep's
-    class size."""
+    """Rows equal in every column form a class: (reps, members, weight). ``reps`` is the first row of
+    each class; ``members`` is two parallel arrays, every other row and the rep of its class; ``weight``
+    is each rep's class size."""
     order, starts, sizes = _runs(columns)
     reps = order[starts]
     rep_of = np.repeat(reps, sizes)
@@ -386,12 +384,9 @@ def find_duplicates(items: Iterable[DedupeItem]) -> dict[str, tuple[str, str | N
     )
 
     if digest_of:
-        order, starts, sizes = _runs([np.frombuffer(digests, dtype="V20")])
-        owner = np.frombuffer(digest_of, dtype=np.int64)[order]
-        group_first = np.repeat(owner[starts], sizes)  # each later copy links to the first of its text
-        later = np.ones(len(owner), dtype=bool)
-        later[starts] = False
-        links.add("exact", canon[group_first[later]], canon[owner[later]])
+        _, (later, first), _ = _classes([np.frombuffer(digests, dtype="V20")])
+        owner = np.frombuffer(digest_of, dtype=np.int64)  # each later copy links to the first of its text
+        links.add("exact", canon[owner[first]], canon[owner[later]])
     del digests, digest_of
 
     sig_id = _signature_ids(matrix)  # per signature row
@@ -420,7 +415,7 @@ def _near_links(
     near_of, near_rows = key_of[has_sig], key_rows[has_sig]
     reps, members, weight = _classes([roles_[near_of], title_[near_of], comp_[near_of], sig_id[near_rows]])
     rep_sigs = matrix[near_rows[reps]]
-    linked_inside = np.zeros(len(reps), dtype=bool)  # per rep: its class's copies are to be linked
+    linked_inside = np.zeros(len(near_of), dtype=bool)  # per rep: its class's copies are to be linked
     for band in range(BANDS):
         cols = np.ascontiguousarray(rep_sigs[:, band * ROWS : (band + 1) * ROWS])
         if cols.dtype == np.uint32:  # a band's 4 x 32 bits as 2 x 64: half the sort keys
@@ -428,7 +423,7 @@ def _near_links(
         order, starts, sizes = _runs(list(cols.T))
         postings = np.add.reduceat(weight[order], starts) if len(order) else sizes
         fits = (postings >= 2) & (postings <= MAX_BUCKET)
-        linked_inside[order[np.repeat(fits, sizes)]] = True
+        linked_inside[reps[order[np.repeat(fits, sizes)]]] = True
         keep = fits & (sizes >= 2)
         for a, b in _run_pairs(order, starts[keep], sizes[keep]):
             pa, pb = near_of[reps[a]], near_of[reps[b]]
@@ -436,9 +431,7 @@ def _near_links(
             a, b = a[ok], b[ok]
             same = _equal_count(rep_sigs, a, b) / NUM_PERM >= NEAR_JACCARD
             links.add("near", near_of[reps[a[same]]], near_of[reps[b[same]]])
-    rep_index = np.empty(len(near_of), dtype=np.int64)
-    rep_index[reps] = np.arange(len(reps))
-    inside = linked_inside[rep_index[members[1]]]
+    inside = linked_inside[members[1]]
     links.add("near", near_of[members[0][inside]], near_of[members[1][inside]])
 
 
