@@ -541,10 +541,17 @@ class Store:
             limit,
         )
 
-    def _stream(self, query: str, params: list, size: int, limit: int | None = None) -> Iterator[list[tuple]]:
+    def _stream(
+        self,
+        query: str,
+        params: list,
+        size: int,
+        limit: int | None = None,
+        frames: dict[str, pd.DataFrame] | None = None,
+    ) -> Iterator[list[tuple]]:
         """Batches of ``size`` rows of ``query`` (at most ``limit`` in all), read through a second
         connection."""
-        yield from self._read_apart(query, params, lambda reader: reader.fetchmany(size), limit=limit)
+        yield from self._read_apart(query, params, lambda reader: reader.fetchmany(size), frames, limit)
 
     def _read_apart(
         self,
@@ -645,7 +652,7 @@ class Store:
         extracted at their current content and did not quarantine: the postings whose rows may be copied
         to the new version. At most ``limit`` of them, none of ``skip``; streamed like
         ``pending_extraction_rows``."""
-        yield from self._read_apart(
+        yield from self._stream(
             "SELECT p.posting_key, p.title, p.text "
             + self._pending_from("extractions", "extractor_version", _FULL_TEXT)
             + " AND EXISTS (SELECT 1 FROM extractions prev WHERE prev.posting_key = p.posting_key "
@@ -654,9 +661,9 @@ class Store:
             "  FROM quarantine WHERE reason LIKE 'extract (' || ? || ')%' AND payload IS NOT NULL) "
             "AND p.posting_key NOT IN (SELECT posting_key FROM carry_skip)",
             [version, previous, previous],
-            lambda reader: reader.fetchmany(size),
-            {"carry_skip": pd.DataFrame({"posting_key": list(skip)}, dtype=object)},
+            size,
             limit,
+            {"carry_skip": pd.DataFrame({"posting_key": list(skip)}, dtype=object)},
         )
 
     def checkpoint(self) -> None:
