@@ -116,18 +116,23 @@ def test_the_store_creates_every_table_the_steps_and_report_read(db_path):
     assert {"postings", "posting_skills", "posting_roles", "posting_enrichment", "posting_salaries"} <= tables
 
 
+def _add_long_postings(store: Store, n: int) -> None:
+    """``n`` full-text postings of 2.5 kB each, inserted 5,000 at a time."""
+    for start in range(0, n, 5_000):
+        store.con.execute(
+            "INSERT INTO postings (posting_key, source, source_id, version, content_hash, "
+            "first_seen_at, last_seen_at, text_kind, text) SELECT 'x:' || i, 'x', i::VARCHAR, 1, "
+            "md5(i::VARCHAR), now(), now(), 'full', repeat(md5(i::VARCHAR), 80) FROM range(?, ?) r(i)",
+            [start, start + 5_000],
+        )
+
+
 def test_pending_postings_stream_in_bounded_memory(tmp_path, monkeypatch):
     """At 1M postings, sorting the pending texts ran out of DuckDB's memory cap; the stream must not sort.
     Here 100 MB of real-sized texts (2.5 kB) against a 64 MB cap."""
     monkeypatch.setenv("SKILLPULSE_DUCKDB_MEMORY", "64MB")
     with Store(tmp_path / "s.duckdb") as store:
-        for start in range(0, 40_000, 5_000):
-            store.con.execute(
-                "INSERT INTO postings (posting_key, source, source_id, version, content_hash, "
-                "first_seen_at, last_seen_at, text_kind, text) SELECT 'x:' || i, 'x', i::VARCHAR, 1, "
-                "md5(i::VARCHAR), now(), now(), 'full', repeat(md5(i::VARCHAR), 80) FROM range(?, ?) r(i)",
-                [start, start + 5_000],
-            )
+        _add_long_postings(store, 40_000)
         frames = sum(len(f) for f in store.pending_enrichment_frames("v"))
         rows = sum(len(b) for b in store.pending_extraction_rows("v", 500))
     assert frames == rows == 40_000
@@ -141,13 +146,7 @@ def test_a_taxonomy_change_carries_over_in_bounded_memory(tmp_path, monkeypatch)
     checkpoint between streams. Without either fix it runs out of memory."""
     monkeypatch.setenv("SKILLPULSE_DUCKDB_MEMORY", "96MB")
     with Store(tmp_path / "s.duckdb") as store:
-        for start in range(0, 60_000, 5_000):
-            store.con.execute(
-                "INSERT INTO postings (posting_key, source, source_id, version, content_hash, "
-                "first_seen_at, last_seen_at, text_kind, text) SELECT 'x:' || i, 'x', i::VARCHAR, 1, "
-                "md5(i::VARCHAR), now(), now(), 'full', repeat(md5(i::VARCHAR), 80) FROM range(?, ?) r(i)",
-                [start, start + 5_000],
-            )
+        _add_long_postings(store, 60_000)
         store.con.execute(
             "INSERT INTO extractions SELECT posting_key, 'prev', content_hash, 5, now() FROM postings"
         )
